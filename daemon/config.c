@@ -1,0 +1,628 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * config: loads potashd.conf through libconfuse, driven by config_options[],
+ * the one table that says what every option is.  Owns struct config and the
+ * strings in it.  Values are validated while the file is read, so errors
+ * name the line; nothing is applied until the whole file is valid.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <confuse.h>
+
+#include "potashd-config.h"
+#include "daemon/config.h"
+#include "daemon/log.h"
+#include "util/parse.h"
+#include "util/xmalloc.h"
+
+#define USEC(s)		((int64_t)(s) * 1000000)
+#define OFF(f)		offsetof(struct config, f)
+#define CONFIG_MAX_BYTES	(1024 * 1024)
+
+const struct config_option config_options[] = {
+	{ NULL, "state_directory", CONFIG_STRING, "", 0, 0, NULL,
+	  OFF(state_directory),
+	  "Directory for the spool and other state; empty means "
+	  "$STATE_DIRECTORY (set by systemd's StateDirectory=) or "
+	  "/var/lib/potashd." },
+
+	{ "database", "conninfo", CONFIG_STRING, "", 0, 0, NULL,
+	  OFF(database.conninfo),
+	  "libpq connection string or URI (\"host=/run/postgresql "
+	  "dbname=potash\", \"service=potash\"); empty means libpq's "
+	  "defaults and environment (PGHOST, PGDATABASE, PGSERVICE...)." },
+	{ "database", "password_file", CONFIG_STRING, "", 0, 0, NULL,
+	  OFF(database.password_file),
+	  "File holding the database password; empty means "
+	  "$CREDENTIALS_DIRECTORY/db-password if present, else libpq's "
+	  "own (~/.pgpass, PGPASSFILE)." },
+	{ "database", "connect_timeout", CONFIG_DURATION, "10s",
+	  USEC(1), USEC(600), NULL, OFF(database.connect_timeout),
+	  "Give up one connection attempt after this long." },
+	{ "database", "retry_initial", CONFIG_DURATION, "1s",
+	  100000, USEC(600), NULL, OFF(database.retry_initial),
+	  "First delay before reconnecting; doubles per failure." },
+	{ "database", "retry_max", CONFIG_DURATION, "60s",
+	  USEC(1), USEC(3600), NULL, OFF(database.retry_max),
+	  "Longest delay between reconnection attempts." },
+	{ "database", "application_name", CONFIG_STRING, "potashd", 0, 0,
+	  NULL, OFF(database.application_name),
+	  "Shown in pg_stat_activity." },
+
+	{ "http", "listen", CONFIG_STRING, "127.0.0.1:9464", 0, 0, NULL,
+	  OFF(http.listen),
+	  "Address and port of the read-only HTTP server (metrics, health, "
+	  "dashboard); empty disables it." },
+
+	{ "log", "level", CONFIG_ENUM, "info", 0, 0,
+	  "debug|info|notice|warning|error", OFF(log.level),
+	  "Least severe level written; -v on the command line raises it." },
+};
+const size_t config_noptions = sizeof(config_options) / sizeof(config_options[0]);
+
+/*
+ * libconfuse's error callback has no user argument, so errors of the load
+ * in progress are collected here; config_load is not reentrant, which the
+ * single-threaded daemon never needs.
+ */
+static char	*config_errors;
+static const char *config_path;
+
+static void
+config_add_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+config_add_error(const char *fmt, ...)
+{
+	char	*line, *all;
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) == -1)
+		abort();
+	va_end(ap);
+	if (config_errors == NULL)
+		all = xasprintf("%s", line);
+	else
+		all = xasprintf("%s\n%s", config_errors, line);
+	free(line);
+	free(config_errors);
+	config_errors = all;
+}
+
+static void __attribute__((format(printf, 2, 0)))
+config_error_cb(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	char	msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* The lexer counts lines in the section being parsed; the file
+	 * name is ours, since libconfuse parses a buffer. */
+	if (cfg != NULL && cfg->line > 0)
+		config_add_error("%s:%d: %s", config_path, cfg->line, msg);
+	else
+		config_add_error("%s: %s", config_path, msg);
+}
+
+static const struct config_option *
+config_find(const char *section, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < config_noptions; i++) {
+		const struct config_option *o = &config_options[i];
+
+		if (strcmp(o->name, name) != 0)
+			continue;
+		if ((section == NULL) != (o->section == NULL))
+			continue;
+		if (section != NULL && strcmp(section, o->section) != 0)
+			continue;
+		return (o);
+	}
+	return (NULL);
+}
+
+static int
+config_enum_index(const char *choices, const char *value)
+{
+	const char	*p = choices, *bar;
+	size_t		 len, vlen = strlen(value);
+	int		 idx = 0;
+
+	for (;;) {
+		bar = strchr(p, '|');
+		len = bar != NULL ? (size_t)(bar - p) : strlen(p);
+		if (len == vlen && strncmp(p, value, len) == 0)
+			return (idx);
+		if (bar == NULL)
+			return (-1);
+		p = bar + 1;
+		idx++;
+	}
+}
+
+/*
+ * Parses one value of option o into *out (int64_t for numbers, durations,
+ * sizes, booleans and enums).  Strings always parse.  Returns 0 or -1 with a
+ * message in err that names what was expected.
+ */
+static int
+config_parse_value(const struct config_option *o, const char *value,
+    int64_t *out, char *err, size_t errlen)
+{
+	uint64_t	u;
+	int		idx;
+
+	*out = 0;
+	switch (o->type) {
+	case CONFIG_STRING:
+		return (0);
+	case CONFIG_INT:
+		return (parse_int64(value, o->min, o->max, out, err, errlen));
+	case CONFIG_BOOL:
+		if (strcmp(value, "true") == 0 || strcmp(value, "yes") == 0 ||
+		    strcmp(value, "on") == 0) {
+			*out = 1;
+			return (0);
+		}
+		if (strcmp(value, "false") == 0 || strcmp(value, "no") == 0 ||
+		    strcmp(value, "off") == 0)
+			return (0);
+		snprintf(err, errlen, "expected true or false, got \"%s\"",
+		    value);
+		return (-1);
+	case CONFIG_DURATION:
+		if (parse_duration(value, &u, err, errlen) == -1)
+			return (-1);
+		if (u < (uint64_t)o->min || u > (uint64_t)o->max) {
+			char	lo[32], hi[32];
+
+			parse_duration_format((uint64_t)o->min, lo, sizeof(lo));
+			parse_duration_format((uint64_t)o->max, hi, sizeof(hi));
+			snprintf(err, errlen,
+			    "expected a duration between %s and %s, got \"%s\"",
+			    lo, hi, value);
+			return (-1);
+		}
+		*out = (int64_t)u;
+		return (0);
+	case CONFIG_SIZE:
+		if (parse_size(value, &u, err, errlen) == -1)
+			return (-1);
+		if (u < (uint64_t)o->min || u > (uint64_t)o->max) {
+			snprintf(err, errlen,
+			    "expected a size between %lld and %lld bytes, "
+			    "got \"%s\"", (long long)o->min,
+			    (long long)o->max, value);
+			return (-1);
+		}
+		*out = (int64_t)u;
+		return (0);
+	case CONFIG_ENUM:
+		if ((idx = config_enum_index(o->choices, value)) == -1) {
+			snprintf(err, errlen, "expected one of %s, got \"%s\"",
+			    o->choices, value);
+			return (-1);
+		}
+		*out = idx;
+		return (0);
+	}
+	snprintf(err, errlen, "unknown option type");
+	return (-1);
+}
+
+static const char *
+config_section_name(cfg_t *cfg)
+{
+	if (cfg == NULL || cfg->name == NULL || strcmp(cfg->name, "root") == 0)
+		return (NULL);
+	return (cfg->name);
+}
+
+static int
+config_validate_cb(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const struct config_option	*o;
+	const char			*section = config_section_name(cfg);
+	const char			*value;
+	char				 err[512];
+	int64_t				 v;
+
+	o = config_find(section, opt->name);
+	value = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
+	if (o == NULL || value == NULL)
+		return (0);
+	if (config_parse_value(o, value, &v, err, sizeof(err)) == -1) {
+		if (section != NULL)
+			cfg_error(cfg, "%s.%s: %s", section, o->name, err);
+		else
+			cfg_error(cfg, "%s: %s", o->name, err);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Builds the libconfuse option arrays from config_options[]. */
+static cfg_opt_t *
+config_build_opts(void)
+{
+	static const char	*sections[] = { "database", "http", "log" };
+	cfg_opt_t		*top, *sub;
+	size_t			 ntop = 0, i, j, n;
+
+	top = xcalloc(config_noptions + 4, sizeof(*top));
+	for (i = 0; i < config_noptions; i++) {
+		if (config_options[i].section == NULL) {
+			top[ntop++] = (cfg_opt_t)CFG_STR(config_options[i].name,
+			    NULL, CFGF_NODEFAULT);
+		}
+	}
+	for (j = 0; j < sizeof(sections) / sizeof(sections[0]); j++) {
+		sub = xcalloc(config_noptions + 1, sizeof(*sub));
+		for (i = n = 0; i < config_noptions; i++) {
+			if (config_options[i].section == NULL ||
+			    strcmp(config_options[i].section, sections[j]) != 0)
+				continue;
+			sub[n++] = (cfg_opt_t)CFG_STR(config_options[i].name,
+			    NULL, CFGF_NODEFAULT);
+		}
+		sub[n] = (cfg_opt_t)CFG_END();
+		top[ntop++] = (cfg_opt_t)CFG_SEC(sections[j], sub, CFGF_NONE);
+	}
+	top[ntop] = (cfg_opt_t)CFG_END();
+	return (top);
+}
+
+static void
+config_free_opts(cfg_opt_t *top)
+{
+	size_t	i;
+
+	for (i = 0; top[i].name != NULL; i++) {
+		if (top[i].type == CFGT_SEC)
+			free(top[i].subopts);
+	}
+	free(top);
+}
+
+static void
+config_set_validators(cfg_t *cfg)
+{
+	char	path[128];
+	size_t	i;
+
+	for (i = 0; i < config_noptions; i++) {
+		const struct config_option *o = &config_options[i];
+
+		if (o->section != NULL)
+			snprintf(path, sizeof(path), "%s|%s", o->section,
+			    o->name);
+		else
+			snprintf(path, sizeof(path), "%s", o->name);
+		cfg_set_validate_func(cfg, path, config_validate_cb);
+	}
+}
+
+/* Stores the value of o (from the file, else its default) into c. */
+static int
+config_store(struct config *c, cfg_t *cfg, const struct config_option *o)
+{
+	cfg_t		*sec = cfg;
+	const char	*value = NULL;
+	char		 err[512];
+	int64_t		 v;
+	char		*field = (char *)c + o->offset;
+
+	if (o->section != NULL)
+		sec = cfg_getsec(cfg, o->section);
+	if (sec != NULL && cfg_size(sec, o->name) > 0)
+		value = cfg_getstr(sec, o->name);
+	if (value == NULL)
+		value = o->def;
+	if (config_parse_value(o, value, &v, err, sizeof(err)) == -1) {
+		config_add_error("%s: %s%s%s: %s", c->path,
+		    o->section != NULL ? o->section : "",
+		    o->section != NULL ? "." : "", o->name, err);
+		return (-1);
+	}
+	switch (o->type) {
+	case CONFIG_STRING:
+		*(char **)(void *)field = xstrdup(value);
+		break;
+	case CONFIG_DURATION:
+	case CONFIG_SIZE:
+		*(uint64_t *)(void *)field = (uint64_t)v;
+		break;
+	case CONFIG_INT:
+		*(int64_t *)(void *)field = v;
+		break;
+	case CONFIG_BOOL:
+	case CONFIG_ENUM:
+		*(int *)(void *)field = (int)v;
+		break;
+	}
+	return (0);
+}
+
+/*
+ * Reads a secret from a file: the first line, without its newline; "" for
+ * an empty file.  NULL with a message in err if it cannot be read.
+ */
+static char *
+config_read_secret(const char *path, char *err, size_t errlen)
+{
+	char	 buf[4096];
+	ssize_t	 n;
+	size_t	 len;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "cannot open %s: %s", path,
+		    strerror(errno));
+		return (NULL);
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0) {
+		snprintf(err, errlen, "cannot read %s: %s", path,
+		    strerror(errno));
+		return (NULL);
+	}
+	buf[n] = '\0';
+	len = strcspn(buf, "\r\n");
+	buf[len] = '\0';
+	return (xstrdup(buf));
+}
+
+static int
+config_finish(struct config *c)
+{
+	const char	*creds, *state;
+	char		 err[512], *path;
+
+	if (c->database.retry_initial > c->database.retry_max) {
+		config_add_error("%s: database.retry_initial is longer than "
+		    "database.retry_max", c->path);
+		return (-1);
+	}
+	if (*c->state_directory == '\0') {
+		free(c->state_directory);
+		state = getenv("STATE_DIRECTORY");
+		/* systemd may pass several, colon-separated: use the first. */
+		if (state != NULL && *state != '\0')
+			c->state_directory = xstrndup(state,
+			    strcspn(state, ":"));
+		else
+			c->state_directory = xstrdup("/var/lib/potashd");
+	}
+
+	if (*c->database.password_file != '\0') {
+		c->database.password = config_read_secret(
+		    c->database.password_file, err, sizeof(err));
+		if (c->database.password == NULL) {
+			config_add_error("%s: database.password_file: %s",
+			    c->path, err);
+			return (-1);
+		}
+		if (*c->database.password == '\0') {
+			config_add_error("%s: database.password_file: %s is "
+			    "empty", c->path, c->database.password_file);
+			return (-1);
+		}
+	} else if ((creds = getenv("CREDENTIALS_DIRECTORY")) != NULL &&
+	    *creds != '\0') {
+		path = xasprintf("%s/db-password", creds);
+		if (access(path, F_OK) == 0) {
+			c->database.password = config_read_secret(path, err,
+			    sizeof(err));
+			if (c->database.password == NULL) {
+				config_add_error("%s: database password "
+				    "credential: %s", c->path, err);
+				free(path);
+				return (-1);
+			}
+			/* The unit's SetCredential= fallback is an empty
+			 * credential: no password, libpq's own sources. */
+			if (*c->database.password == '\0') {
+				free(c->database.password);
+				c->database.password = NULL;
+			}
+		}
+		free(path);
+	}
+	return (0);
+}
+
+/* Reads the whole file (at most CONFIG_MAX_BYTES); NULL with *errors. */
+static char *
+config_read_file(const char *path, char **errors)
+{
+	FILE	*f;
+	char	*text;
+	size_t	 n;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		*errors = xasprintf("%s: cannot open: %s", path,
+		    strerror(errno));
+		return (NULL);
+	}
+	text = xmalloc(CONFIG_MAX_BYTES + 1);
+	n = fread(text, 1, CONFIG_MAX_BYTES + 1, f);
+	if (ferror(f)) {
+		*errors = xasprintf("%s: cannot read: %s", path,
+		    strerror(errno));
+		goto fail;
+	}
+	if (n > CONFIG_MAX_BYTES) {
+		*errors = xasprintf("%s: larger than %d bytes", path,
+		    CONFIG_MAX_BYTES);
+		goto fail;
+	}
+	if (memchr(text, '\0', n) != NULL) {
+		*errors = xasprintf("%s: contains a NUL byte", path);
+		goto fail;
+	}
+	fclose(f);
+	text[n] = '\0';
+	return (text);
+fail:
+	fclose(f);
+	free(text);
+	return (NULL);
+}
+
+/*
+ * Blanks out comments (# and // to the end of the line, and /\* *\/),
+ * keeping newlines and quoted strings.  libconfuse 3.3's lexer miscounts
+ * lines after one-line comments and rejects comments inside lists; with
+ * comments gone before it sees the text, line numbers stay exact.
+ */
+void
+config_strip_comments(char *s)
+{
+	char	quote = 0;
+
+	for (; *s != '\0'; s++) {
+		if (quote != 0) {
+			if (*s == '\\' && s[1] != '\0')
+				s++;
+			else if (*s == quote)
+				quote = 0;
+			continue;
+		}
+		if (*s == '"' || *s == '\'') {
+			quote = *s;
+		} else if (*s == '#' || (s[0] == '/' && s[1] == '/')) {
+			while (*s != '\0' && *s != '\n')
+				*s++ = ' ';
+			if (*s == '\0')
+				return;
+		} else if (s[0] == '/' && s[1] == '*') {
+			*s++ = ' ';
+			*s = ' ';
+			while (s[1] != '\0' && !(s[1] == '*' && s[2] == '/')) {
+				s++;
+				if (*s != '\n')
+					*s = ' ';
+			}
+			if (s[1] == '\0')
+				return;
+			s[1] = s[2] = ' ';
+			s += 2;
+		}
+	}
+}
+
+struct config *
+config_load(const char *path, char **errors)
+{
+	struct config	*c = NULL;
+	cfg_opt_t	*opts;
+	cfg_t		*cfg;
+	size_t		 i;
+	int		 rv, failed = 0;
+	char		*text;
+
+	*errors = NULL;
+	free(config_errors);
+	config_errors = NULL;
+
+	if ((text = config_read_file(path, errors)) == NULL)
+		return (NULL);
+	config_strip_comments(text);
+
+	opts = config_build_opts();
+	cfg = cfg_init(opts, CFGF_NONE);
+	cfg_set_error_function(cfg, config_error_cb);
+	config_set_validators(cfg);
+
+	config_path = path;
+	rv = cfg_parse_buf(cfg, text);
+	config_path = NULL;
+	free(text);
+	if (rv != CFG_SUCCESS) {
+		if (config_errors == NULL)
+			config_add_error("%s: cannot parse the file", path);
+		goto out;
+	}
+
+	c = xcalloc(1, sizeof(*c));
+	c->path = xstrdup(path);
+	for (i = 0; i < config_noptions; i++) {
+		if (config_store(c, cfg, &config_options[i]) == -1)
+			failed = 1;
+	}
+	if (!failed && config_finish(c) == -1)
+		failed = 1;
+	if (failed) {
+		config_free(c);
+		c = NULL;
+	}
+out:
+	cfg_free(cfg);
+	config_free_opts(opts);
+	if (c == NULL) {
+		*errors = config_errors;
+		config_errors = NULL;
+	}
+	return (c);
+}
+
+void
+config_free(struct config *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < config_noptions; i++) {
+		if (config_options[i].type == CONFIG_STRING)
+			free(*(char **)(void *)((char *)c +
+			    config_options[i].offset));
+	}
+	if (c->database.password != NULL) {
+		explicit_bzero(c->database.password,
+		    strlen(c->database.password));
+		free(c->database.password);
+	}
+	free(c->path);
+	free(c);
+}
+
+static const char *
+config_type_name(enum config_type t)
+{
+	switch (t) {
+	case CONFIG_STRING:	return ("string");
+	case CONFIG_INT:	return ("integer");
+	case CONFIG_BOOL:	return ("boolean");
+	case CONFIG_DURATION:	return ("duration");
+	case CONFIG_SIZE:	return ("size");
+	case CONFIG_ENUM:	return ("enum");
+	}
+	return ("?");
+}
+
+void
+config_dump_options(FILE *f)
+{
+	size_t	i;
+
+	for (i = 0; i < config_noptions; i++) {
+		const struct config_option *o = &config_options[i];
+
+		fprintf(f, "%s%s%s\t%s\t\"%s\"\t%s\n",
+		    o->section != NULL ? o->section : "",
+		    o->section != NULL ? "." : "", o->name,
+		    o->type == CONFIG_ENUM ? o->choices :
+		    config_type_name(o->type), o->def, o->doc);
+	}
+}

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * daemon: the process context, start-up and shutdown order, signals,
+ * reload and the systemd notify/watchdog conversation; see daemon.h.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "potashd-config.h"
+#include "daemon/daemon.h"
+#include "daemon/log.h"
+#include "daemon/sdnotify.h"
+#include "store/migrate.h"
+#include "util/parse.h"
+#include "util/xmalloc.h"
+
+struct daemon {
+	struct event_base	*base;
+	struct config		*config;
+	int			 verbosity;
+	struct sdnotify		*notify;
+
+	struct event		*ev_sigterm;
+	struct event		*ev_sigint;
+	struct event		*ev_sighup;
+	struct event		*ev_watchdog;
+	uint64_t		 watchdog_usec;
+
+	struct pg		*pg;
+	struct migrate		*migrate;
+	int			 schema_current;
+	int			 ready;		/* READY=1 was sent */
+	int			 stopping;
+	int			 exit_code;
+};
+
+static const char *const daemon_log_levels[] = {
+	/* The order of config_options' log.level choices. */
+	"debug", "info", "notice", "warning", "error",
+};
+
+void
+daemon_pg_params(const struct config *c, struct pg_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->conninfo = c->database.conninfo;
+	p->password = c->database.password;
+	p->application_name = c->database.application_name;
+	p->connect_timeout = c->database.connect_timeout;
+	p->retry_initial = c->database.retry_initial;
+	p->retry_max = c->database.retry_max;
+}
+
+int
+daemon_log_level(const struct config *c, int verbosity)
+{
+	int	level;
+
+	level = log_level_from_name(daemon_log_levels[c->log.level]);
+	level += verbosity;
+	return (level > LOG_DEBUG ? LOG_DEBUG : level);
+}
+
+static void
+daemon_ready(struct daemon *d)
+{
+	d->ready = 1;
+	sdnotify_send(d->notify, "READY=1");
+	sdnotify_status(d->notify, "ready: database connected, schema current");
+	log_info("ready");
+}
+
+static void
+daemon_stop(struct daemon *d, int code)
+{
+	if (d->stopping)
+		return;
+	d->stopping = 1;
+	d->exit_code = code;
+	sdnotify_send(d->notify, "STOPPING=1");
+	sdnotify_status(d->notify, "stopping");
+	log_info("stopping");
+
+	/* Timers off now; the loop finishes the callbacks already running
+	 * (we may be inside one of pg's) and then ends; daemon_free closes
+	 * the database after that, in the reverse order of start-up. */
+	if (d->ev_watchdog != NULL)
+		event_del(d->ev_watchdog);
+	event_base_loopexit(d->base, NULL);
+}
+
+static void
+daemon_migrate_done_cb(int ok, int applied, const char *msg, void *arg)
+{
+	struct daemon	*d = arg;
+
+	if (ok) {
+		d->schema_current = 1;
+		if (applied > 0)
+			log_info("schema: applied %d migration%s, now current",
+			    applied, applied == 1 ? "" : "s");
+		else
+			log_info("schema: current");
+		if (!d->ready)
+			daemon_ready(d);
+		return;
+	}
+	/* A lost connection is an outage: the state callback retries. */
+	if (d->pg != NULL && pg_state(d->pg) != PG_CONNECTED) {
+		log_warnx("schema: %s; will retry", msg);
+		return;
+	}
+	log_warnx("schema: %s", msg);
+	sdnotify_status(d->notify, "failed: schema: %s", msg);
+	daemon_stop(d, 1);
+}
+
+static void
+daemon_pg_state_cb(struct pg *pg, enum pg_state state, const char *why,
+    void *arg)
+{
+	struct daemon	*d = arg;
+	char		 delay[32];
+
+	switch (state) {
+	case PG_CONNECTING:
+		log_debug("database: connecting");
+		break;
+	case PG_CONNECTED:
+		log_info("database: connected");
+		if (!d->ready)
+			sdnotify_status(d->notify,
+			    "database connected; checking schema");
+		/* Check on every connection: the server may have been
+		 * restored from a backup or replaced meanwhile. */
+		migrate_free(d->migrate);
+		d->migrate = migrate_start(pg, migration_files,
+		    migration_nfiles, daemon_migrate_done_cb, d);
+		break;
+	case PG_DISCONNECTED:
+		parse_duration_format(pg_retry_delay(pg), delay, sizeof(delay));
+		log_warnx("database: %s; retrying in about %s", why, delay);
+		sdnotify_status(d->notify, "waiting for database: %s "
+		    "(retrying in about %s)", why, delay);
+		break;
+	}
+}
+
+static void
+daemon_reload(struct daemon *d)
+{
+	struct config	*c;
+	struct pg_params params;
+	char		*errors, *line, *save = NULL;
+
+	sdnotify_reloading(d->notify);
+	sdnotify_status(d->notify, "reloading %s", d->config->path);
+	log_info("reloading %s", d->config->path);
+
+	if ((c = config_load(d->config->path, &errors)) == NULL) {
+		for (line = strtok_r(errors, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save))
+			log_warnx("reload: %s", line);
+		log_warnx("reload: keeping the running configuration");
+		free(errors);
+	} else {
+		config_free(d->config);
+		d->config = c;
+		log_set_level(daemon_log_level(c, d->verbosity));
+		daemon_pg_params(c, &params);
+		pg_reconfigure(d->pg, &params);
+		log_info("reload: configuration applied");
+	}
+	if (d->ready) {
+		sdnotify_send(d->notify, "READY=1");
+		sdnotify_status(d->notify,
+		    "ready: database connected, schema current");
+	}
+}
+
+static void
+daemon_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon	*d = arg;
+
+	switch (sig) {
+	case SIGHUP:
+		if (!d->stopping)
+			daemon_reload(d);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		log_info("received %s", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		daemon_stop(d, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+daemon_watchdog_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon	*d = arg;
+
+	/* Sent from the loop itself: a stuck loop stops the pings. */
+	sdnotify_send(d->notify, "WATCHDOG=1");
+}
+
+struct daemon *
+daemon_new(struct config *config, int verbosity)
+{
+	struct daemon	*d;
+	struct pg_params params;
+
+	d = xcalloc(1, sizeof(*d));
+	d->config = config;
+	d->verbosity = verbosity;
+	if ((d->base = event_base_new()) == NULL)
+		fatalx("cannot create the event loop");
+
+	d->notify = sdnotify_open(getenv("NOTIFY_SOCKET"));
+	if (d->notify == NULL)
+		fatal("NOTIFY_SOCKET %s", getenv("NOTIFY_SOCKET"));
+	/* Children (none yet) must not talk to systemd as us. */
+	unsetenv("NOTIFY_SOCKET");
+
+	signal(SIGPIPE, SIG_IGN);
+	d->ev_sigterm = evsignal_new(d->base, SIGTERM, daemon_signal_cb, d);
+	d->ev_sigint = evsignal_new(d->base, SIGINT, daemon_signal_cb, d);
+	d->ev_sighup = evsignal_new(d->base, SIGHUP, daemon_signal_cb, d);
+	evsignal_add(d->ev_sigterm, NULL);
+	evsignal_add(d->ev_sigint, NULL);
+	evsignal_add(d->ev_sighup, NULL);
+
+	d->watchdog_usec = sdnotify_watchdog_usec(getenv("WATCHDOG_USEC"),
+	    getenv("WATCHDOG_PID"), getpid());
+	if (d->watchdog_usec > 0) {
+		struct timeval tv;
+
+		tv.tv_sec = (time_t)(d->watchdog_usec / 2 / 1000000);
+		tv.tv_usec = (suseconds_t)(d->watchdog_usec / 2 % 1000000);
+		d->ev_watchdog = event_new(d->base, -1, EV_PERSIST,
+		    daemon_watchdog_cb, d);
+		event_add(d->ev_watchdog, &tv);
+	}
+
+	daemon_pg_params(config, &params);
+	d->pg = pg_new(d->base, &params, daemon_pg_state_cb, d);
+	return (d);
+}
+
+int
+daemon_run(struct daemon *d)
+{
+	log_info("potashd %s starting with %s", POTASHD_VERSION,
+	    d->config->path);
+	sdnotify_status(d->notify, "connecting to database");
+	pg_start(d->pg);
+	event_base_dispatch(d->base);
+	return (d->exit_code);
+}
+
+void
+daemon_free(struct daemon *d)
+{
+	if (d == NULL)
+		return;
+	migrate_free(d->migrate);
+	pg_free(d->pg);
+	if (d->ev_watchdog != NULL)
+		event_free(d->ev_watchdog);
+	event_free(d->ev_sigterm);
+	event_free(d->ev_sigint);
+	event_free(d->ev_sighup);
+	sdnotify_free(d->notify);
+	config_free(d->config);
+	event_base_free(d->base);
+	free(d);
+}
