@@ -85,6 +85,7 @@ testpg_empty(const char *dbname)
 	char	*sql, *quoted;
 
 	admin = testpg_connect("postgres");
+	testpg_exec(admin, "SET client_min_messages = warning");
 	quoted = PQescapeIdentifier(admin, dbname, strlen(dbname));
 	sql = xasprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quoted);
 	testpg_exec(admin, sql);
@@ -130,6 +131,7 @@ testpg_drop(PGconn *conn, const char *dbname)
 	if (conn != NULL)
 		PQfinish(conn);
 	admin = testpg_connect("postgres");
+	testpg_exec(admin, "SET client_min_messages = warning");
 	quoted = PQescapeIdentifier(admin, dbname, strlen(dbname));
 	sql = xasprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", quoted);
 	testpg_exec(admin, sql);

@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Unit tests for daemon/config: the reference config, defaults, every kind
+ * of error with its exact FILE:LINE message, secrets and comment handling.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "daemon/config.h"
+#include "testproc.h"
+#include "util/xmalloc.h"
+
+struct fixture {
+	char	*dir;
+	char	*path;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture	*f = xcalloc(1, sizeof(*f));
+
+	f->dir = testproc_tmpdir();
+	f->path = xasprintf("%s/potashd.conf", f->dir);
+	unsetenv("CREDENTIALS_DIRECTORY");
+	unsetenv("STATE_DIRECTORY");
+	*state = f;
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+	char		*cmd = xasprintf("rm -rf '%s'", f->dir);
+
+	if (system(cmd) != 0)
+		return (-1);
+	free(cmd);
+	free(f->path);
+	free(f->dir);
+	free(f);
+	return (0);
+}
+
+/* Loads text; returns the config or NULL with the errors in *errors. */
+static struct config *
+load(struct fixture *f, const char *text, char **errors)
+{
+	testproc_write(f->path, text);
+	return (config_load(f->path, errors));
+}
+
+/* Asserts that text fails with exactly "<path>:<msg>". */
+static void
+expect_error(struct fixture *f, const char *text, const char *msg)
+{
+	struct config	*c;
+	char		*errors, *want;
+
+	c = load(f, text, &errors);
+	assert_null(c);
+	assert_non_null(errors);
+	want = xasprintf("%s:%s", f->path, msg);
+	assert_string_equal(errors, want);
+	free(want);
+	free(errors);
+}
+
+static void
+test_reference_config(void **state)
+{
+	struct config	*c;
+	char		*errors = NULL, *path;
+
+	(void)state;
+	path = xasprintf("%s/etc/potashd.conf", getenv("POTASH_SOURCE_ROOT"));
+	c = config_load(path, &errors);
+	assert_null(errors);
+	assert_non_null(c);
+	assert_string_equal(c->database.conninfo, "");
+	assert_int_equal(c->database.connect_timeout, 10000000);
+	assert_int_equal(c->database.retry_initial, 1000000);
+	assert_int_equal(c->database.retry_max, 60000000);
+	assert_string_equal(c->http.listen, "127.0.0.1:9464");
+	assert_int_equal(c->log.level, 1);	/* "info" */
+	assert_string_equal(c->state_directory, "/var/lib/potashd");
+	assert_null(c->database.password);
+	config_free(c);
+	free(path);
+}
+
+static void
+test_defaults_from_empty_file(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c;
+	char		*errors = NULL;
+
+	setenv("STATE_DIRECTORY", "/srv/state:/srv/other", 1);
+	c = load(f, "", &errors);
+	assert_non_null(c);
+	assert_string_equal(c->database.application_name, "potashd");
+	assert_int_equal(c->database.retry_max, 60000000);
+	/* systemd may list several directories; the first is ours. */
+	assert_string_equal(c->state_directory, "/srv/state");
+	config_free(c);
+}
+
+static void
+test_values_are_read(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c;
+	char		*errors = NULL;
+
+	c = load(f, "state_directory = \"/tmp/x\"\n"
+	    "database {\n"
+	    "  conninfo = \"host=/run/pg dbname=potash\"\n"
+	    "  connect_timeout = 2m30s\n"
+	    "  retry_initial = 250ms\n"
+	    "  retry_max = 1h\n"
+	    "}\n"
+	    "log { level = debug }\n", &errors);
+	assert_null(errors);
+	assert_non_null(c);
+	assert_string_equal(c->state_directory, "/tmp/x");
+	assert_string_equal(c->database.conninfo, "host=/run/pg dbname=potash");
+	assert_int_equal(c->database.connect_timeout, 150000000);
+	assert_int_equal(c->database.retry_initial, 250000);
+	assert_int_equal(c->database.retry_max, 3600000000);
+	assert_int_equal(c->log.level, 0);
+	config_free(c);
+}
+
+static void
+test_unknown_option(void **state)
+{
+	expect_error(*state, "database {\n  conninfo = \"\"\n  bogus = 1\n}\n",
+	    "3: no such option 'bogus'");
+}
+
+static void
+test_unknown_top_level_option_after_comments(void **state)
+{
+	/* libconfuse 3.3 alone would say line 7 here. */
+	expect_error(*state, "# one\n# two\n// three\nnope = 1\n",
+	    "4: no such option 'nope'");
+}
+
+static void
+test_unknown_section(void **state)
+{
+	expect_error(*state, "\nfeeds {\n}\n", "2: no such option 'feeds'");
+}
+
+static void
+test_wrong_duration(void **state)
+{
+	expect_error(*state, "database {\n\n  connect_timeout = 5x\n}\n",
+	    "3: database.connect_timeout: expected a duration such as 30s, "
+	    "5m, 1h30m, got \"5x\"");
+}
+
+static void
+test_duration_out_of_range(void **state)
+{
+	expect_error(*state, "database {\n  retry_max = 2h\n}\n",
+	    "2: database.retry_max: expected a duration between 1s and 1h, "
+	    "got \"2h\"");
+}
+
+static void
+test_bad_enum(void **state)
+{
+	expect_error(*state, "log {\n /* a\n comment */\n level = loud\n}\n",
+	    "4: log.level: expected one of debug|info|notice|warning|error, "
+	    "got \"loud\"");
+}
+
+static void
+test_unterminated_string(void **state)
+{
+	expect_error(*state, "database {\n  conninfo = \"x\n",
+	    "3: premature end of file");
+}
+
+static void
+test_retry_initial_above_max(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c;
+	char		*errors = NULL, *want;
+
+	c = load(f, "database {\n retry_initial = 2m\n retry_max = 1m\n}\n",
+	    &errors);
+	assert_null(c);
+	want = xasprintf("%s: database.retry_initial is longer than "
+	    "database.retry_max", f->path);
+	assert_string_equal(errors, want);
+	free(want);
+	free(errors);
+}
+
+static void
+test_missing_file(void **state)
+{
+	struct config	*c;
+	char		*errors = NULL;
+
+	(void)state;
+	c = config_load("/nonexistent/potashd.conf", &errors);
+	assert_null(c);
+	assert_string_equal(errors, "/nonexistent/potashd.conf: cannot open: "
+	    "No such file or directory");
+	free(errors);
+}
+
+static void
+test_password_file(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c;
+	char		*errors = NULL, *pw, *text;
+
+	pw = xasprintf("%s/pw", f->dir);
+	testproc_write(pw, "s3cret\n");
+	text = xasprintf("database {\n password_file = \"%s\"\n}\n", pw);
+	c = load(f, text, &errors);
+	assert_non_null(c);
+	assert_string_equal(c->database.password, "s3cret");
+	config_free(c);
+	free(text);
+
+	text = xasprintf("database {\n password_file = \"%s.missing\"\n}\n",
+	    pw);
+	c = load(f, text, &errors);
+	assert_null(c);
+	assert_non_null(strstr(errors, "database.password_file: cannot open "));
+	assert_non_null(strstr(errors, "No such file or directory"));
+	free(errors);
+	free(text);
+	free(pw);
+}
+
+static void
+test_credentials_directory(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c;
+	char		*errors = NULL, *cred;
+
+	cred = xasprintf("%s/db-password", f->dir);
+	testproc_write(cred, "from-systemd\n");
+	setenv("CREDENTIALS_DIRECTORY", f->dir, 1);
+	c = load(f, "", &errors);
+	assert_non_null(c);
+	assert_string_equal(c->database.password, "from-systemd");
+	config_free(c);
+
+	/* The unit's SetCredential= fallback: empty means no password. */
+	testproc_write(cred, "\n");
+	c = load(f, "", &errors);
+	assert_non_null(c);
+	assert_null(c->database.password);
+	config_free(c);
+	unsetenv("CREDENTIALS_DIRECTORY");
+	free(cred);
+}
+
+static void
+test_strip_comments(void **state)
+{
+	char	text[] = "a = \"x # not a comment\" # gone\n"
+	    "b = 'y // kept' // gone\n/* x\ny */c = 1\n";
+
+	(void)state;
+	config_strip_comments(text);
+	assert_string_equal(text,
+	    "a = \"x # not a comment\"       \n"
+	    "b = 'y // kept'        \n    \n    c = 1\n");
+}
+
+static void
+test_dump_lists_every_option(void **state)
+{
+	char	*buf = NULL;
+	size_t	 len = 0, i;
+	FILE	*f;
+
+	(void)state;
+	f = open_memstream(&buf, &len);
+	config_dump_options(f);
+	fclose(f);
+	for (i = 0; i < config_noptions; i++) {
+		char *name = config_options[i].section != NULL ?
+		    xasprintf("%s.%s\t", config_options[i].section,
+		    config_options[i].name) :
+		    xasprintf("%s\t", config_options[i].name);
+
+		assert_non_null(strstr(buf, name));
+		assert_true(strlen(config_options[i].doc) > 10);
+		free(name);
+	}
+	free(buf);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_reference_config,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_defaults_from_empty_file,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_values_are_read,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_option,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_unknown_top_level_option_after_comments,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_section,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_duration,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duration_out_of_range,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_enum,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unterminated_string,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retry_initial_above_max,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_password_file,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_credentials_directory,
+		    setup, teardown),
+		cmocka_unit_test(test_strip_comments),
+		cmocka_unit_test(test_dump_lists_every_option),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
