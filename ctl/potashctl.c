@@ -2,7 +2,7 @@
 /*
  * potashctl: the operator's tool beside the daemon.  It reads the same
  * config file (-c) and talks to the same database.  Commands now:
- * check-config and migrate; later issues add import, parse, fetch, alerts,
+ * check-config, migrate and import; later ones add parse, fetch, alerts,
  * silences and notifications.
  */
 #include <getopt.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "potashd-config.h"
+#include "ctl/ctl.h"
 #include "daemon/config.h"
 #include "daemon/daemon.h"
 #include "daemon/log.h"
@@ -25,6 +26,7 @@ usage(int code)
 	    "commands:\n"
 	    "  check-config   validate the configuration file\n"
 	    "  migrate        apply pending schema migrations\n"
+	    "  import FILE    load observations from JSON lines\n"
 	    "options:\n"
 	    "  -c FILE        configuration file (default %s)\n"
 	    "  -v             more verbose\n"
@@ -98,6 +100,8 @@ main(int argc, char **argv)
 		code = 0;
 	} else if (strcmp(cmd, "migrate") == 0)
 		code = ctl_migrate(config);
+	else if (strcmp(cmd, "import") == 0)
+		code = ctl_import(config, argc - optind, argv + optind);
 	else {
 		fprintf(stderr, "potashctl: unknown command \"%s\"\n", cmd);
 		code = 1;

@@ -56,6 +56,19 @@ const struct config_option config_options[] = {
 	  NULL, OFF(database.application_name),
 	  "Shown in pg_stat_activity." },
 
+	{ "database", "batch_size", CONFIG_INT, "10000", 1, 1000000, NULL,
+	  OFF(database.batch_size),
+	  "Most observations written in one transaction." },
+	{ "database", "batch_delay", CONFIG_DURATION, "100ms", 0, USEC(10),
+	  NULL, OFF(database.batch_delay),
+	  "How long the writer waits for more observations before writing "
+	  "a transaction that is not full." },
+	{ "database", "spool_max_size", CONFIG_SIZE, "256MiB",
+	  1024 * 1024, (int64_t)1 << 40, NULL, OFF(database.spool_max_size),
+	  "Cap of the disk spool that holds observations while PostgreSQL "
+	  "is unreachable; at the cap the newest are dropped, counted and "
+	  "logged." },
+
 	{ "http", "listen", CONFIG_STRING, "127.0.0.1:9464", 0, 0, NULL,
 	  OFF(http.listen),
 	  "Address and port of the read-only HTTP server (metrics, health, "

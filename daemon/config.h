@@ -46,6 +46,9 @@ struct config_database {
 	uint64_t	 retry_initial;
 	uint64_t	 retry_max;
 	char		*application_name;
+	int64_t		 batch_size;	/* observations per transaction */
+	uint64_t	 batch_delay;	/* usec */
+	uint64_t	 spool_max_size;	/* bytes */
 };
 
 struct config_http {

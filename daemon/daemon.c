@@ -3,7 +3,10 @@
  * daemon: the process context, start-up and shutdown order, signals,
  * reload and the systemd notify/watchdog conversation; see daemon.h.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +19,11 @@
 #include "daemon/log.h"
 #include "daemon/sdnotify.h"
 #include "store/migrate.h"
+#include "store/writer.h"
 #include "util/parse.h"
 #include "util/xmalloc.h"
+
+#define DAEMON_DRAIN_USEC	5000000
 
 struct daemon {
 	struct event_base	*base;
@@ -33,6 +39,7 @@ struct daemon {
 
 	struct pg		*pg;
 	struct migrate		*migrate;
+	struct writer		*writer;
 	int			 schema_current;
 	int			 ready;		/* READY=1 was sent */
 	int			 stopping;
@@ -76,6 +83,18 @@ daemon_ready(struct daemon *d)
 }
 
 static void
+daemon_drained_cb(void *arg)
+{
+	struct daemon	*d = arg;
+
+	if (!writer_idle(d->writer))
+		log_warnx("stopping with %" PRIu64 " batch(es) in the spool; "
+		    "they are written at the next start",
+		    writer_stats(d->writer)->spool_pending);
+	event_base_loopexit(d->base, NULL);
+}
+
+static void
 daemon_stop(struct daemon *d, int code)
 {
 	if (d->stopping)
@@ -86,12 +105,15 @@ daemon_stop(struct daemon *d, int code)
 	sdnotify_status(d->notify, "stopping");
 	log_info("stopping");
 
-	/* Timers off now; the loop finishes the callbacks already running
-	 * (we may be inside one of pg's) and then ends; daemon_free closes
-	 * the database after that, in the reverse order of start-up. */
-	if (d->ev_watchdog != NULL)
-		event_del(d->ev_watchdog);
-	event_base_loopexit(d->base, NULL);
+	/* Timers off now; the writer gets a few seconds to commit what it
+	 * holds (the rest goes to the spool), then the loop ends and
+	 * daemon_free closes the database, in the reverse order of
+	 * start-up.  The watchdog keeps pinging while we drain. */
+	if (d->writer != NULL)
+		writer_drain(d->writer, DAEMON_DRAIN_USEC, daemon_drained_cb,
+		    d);
+	else
+		event_base_loopexit(d->base, NULL);
 }
 
 static void
@@ -106,6 +128,7 @@ daemon_migrate_done_cb(int ok, int applied, const char *msg, void *arg)
 			    applied, applied == 1 ? "" : "s");
 		else
 			log_info("schema: current");
+		writer_pg_ready(d->writer);
 		if (!d->ready)
 			daemon_ready(d);
 		return;
@@ -143,6 +166,8 @@ daemon_pg_state_cb(struct pg *pg, enum pg_state state, const char *why,
 		    migration_nfiles, daemon_migrate_done_cb, d);
 		break;
 	case PG_DISCONNECTED:
+		if (d->writer != NULL)
+			writer_pg_lost(d->writer);
 		parse_duration_format(pg_retry_delay(pg), delay, sizeof(delay));
 		log_warnx("database: %s; retrying in about %s", why, delay);
 		sdnotify_status(d->notify, "waiting for database: %s "
@@ -212,6 +237,35 @@ daemon_watchdog_cb(evutil_socket_t fd, short what, void *arg)
 	sdnotify_send(d->notify, "WATCHDOG=1");
 }
 
+void
+daemon_writer_params(const struct config *c, const char *spool_path,
+    struct writer_params *wp)
+{
+	memset(wp, 0, sizeof(*wp));
+	wp->spool_path = spool_path;
+	wp->spool_max = c->database.spool_max_size;
+	wp->batch_max = (size_t)c->database.batch_size;
+	wp->batch_delay = c->database.batch_delay;
+}
+
+static struct writer *
+daemon_writer_new(struct daemon *d)
+{
+	struct writer_params	 wp;
+	struct writer		*w;
+	char			*path, err[1024];
+
+	/* systemd's StateDirectory= creates it; elsewhere we do. */
+	if (mkdir(d->config->state_directory, 0700) == -1 && errno != EEXIST)
+		fatal("state directory %s", d->config->state_directory);
+	path = xasprintf("%s/spool", d->config->state_directory);
+	daemon_writer_params(d->config, path, &wp);
+	if ((w = writer_new(d->base, d->pg, &wp, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	free(path);
+	return (w);
+}
+
 struct daemon *
 daemon_new(struct config *config, int verbosity)
 {
@@ -252,6 +306,7 @@ daemon_new(struct config *config, int verbosity)
 
 	daemon_pg_params(config, &params);
 	d->pg = pg_new(d->base, &params, daemon_pg_state_cb, d);
+	d->writer = daemon_writer_new(d);
 	return (d);
 }
 
@@ -272,7 +327,9 @@ daemon_free(struct daemon *d)
 	if (d == NULL)
 		return;
 	migrate_free(d->migrate);
+	/* pg first: it fails the writer's queries while the writer lives. */
 	pg_free(d->pg);
+	writer_free(d->writer);
 	if (d->ev_watchdog != NULL)
 		event_free(d->ev_watchdog);
 	event_free(d->ev_sigterm);

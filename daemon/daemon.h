@@ -14,6 +14,7 @@
 
 #include "daemon/config.h"
 #include "store/pg.h"
+#include "store/writer.h"
 
 struct daemon;
 
@@ -25,6 +26,9 @@ int		 daemon_run(struct daemon *);
 
 /* Fills libpq parameters from a config (pointers borrowed from it). */
 void		 daemon_pg_params(const struct config *, struct pg_params *);
+/* Fills writer parameters from a config; spool_path is borrowed. */
+void		 daemon_writer_params(const struct config *, const char *,
+		    struct writer_params *);
 /* The log level for a config and a number of -v flags. */
 int		 daemon_log_level(const struct config *, int);
 

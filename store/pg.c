@@ -28,6 +28,11 @@ struct pg_query {
 	char			**values;
 	int			 nparams;
 	int			 simple;
+	const char		*copy;		/* COPY FROM STDIN data */
+	size_t			 copylen;
+	size_t			 copyoff;
+	int			 copying;	/* the server said COPY IN */
+	int			 copyend;	/* PQputCopyEnd accepted */
 	pg_result_cb		 cb;
 	void			*arg;
 };
@@ -64,6 +69,7 @@ static void	pg_connect(struct pg *);
 static void	pg_lost(struct pg *, const char *);
 static void	pg_next(struct pg *);
 static void	pg_flush(struct pg *);
+static void	pg_copy_pump(struct pg *);
 
 static void
 pg_set_error(struct pg *pg, const char *msg)
@@ -296,6 +302,13 @@ pg_read_cb(evutil_socket_t fd, short what, void *arg)
 	/* Notices and notifications need no handling yet; drain them. */
 	while (pg->busy && !PQisBusy(pg->conn)) {
 		res = PQgetResult(pg->conn);
+		if (res != NULL && PQresultStatus(res) == PGRES_COPY_IN) {
+			PQclear(res);
+			pg_copy_pump(pg);
+			if (pg->conn == NULL)
+				return;
+			continue;
+		}
 		if (res != NULL) {
 			/* Keep the first error, else the last result. */
 			if (pg->result == NULL || pg_result_ok(pg->result)) {
@@ -327,7 +340,63 @@ pg_read_cb(evutil_socket_t fd, short what, void *arg)
 static void
 pg_write_cb(evutil_socket_t fd, short what, void *arg)
 {
-	pg_flush(arg);
+	struct pg	*pg = arg;
+	struct pg_query	*q = TAILQ_FIRST(&pg->queue);
+
+	if (q != NULL && q->copying && !q->copyend)
+		pg_copy_pump(pg);
+	else
+		pg_flush(pg);
+}
+
+static void
+pg_wait_writable(struct pg *pg)
+{
+	if (pg->ev_write == NULL)
+		pg->ev_write = event_new(pg->base, PQsocket(pg->conn),
+		    EV_WRITE, pg_write_cb, pg);
+	event_add(pg->ev_write, NULL);
+}
+
+/*
+ * Streams the head query's COPY data.  In non-blocking mode libpq refuses
+ * data it cannot buffer (0): then wait until the socket drains.  The
+ * server's final result arrives through the read callback as usual.
+ */
+static void
+pg_copy_pump(struct pg *pg)
+{
+	struct pg_query	*q = TAILQ_FIRST(&pg->queue);
+	size_t		 chunk;
+	int		 rv;
+
+	q->copying = 1;
+	while (q->copyoff < q->copylen) {
+		chunk = q->copylen - q->copyoff;
+		if (chunk > 256 * 1024)
+			chunk = 256 * 1024;
+		rv = PQputCopyData(pg->conn, q->copy + q->copyoff, (int)chunk);
+		if (rv == -1) {
+			pg_lost(pg, PQerrorMessage(pg->conn));
+			return;
+		}
+		if (rv == 0) {
+			pg_wait_writable(pg);
+			return;
+		}
+		q->copyoff += chunk;
+	}
+	rv = PQputCopyEnd(pg->conn, NULL);
+	if (rv == -1) {
+		pg_lost(pg, PQerrorMessage(pg->conn));
+		return;
+	}
+	if (rv == 0) {
+		pg_wait_writable(pg);
+		return;
+	}
+	q->copyend = 1;
+	pg_flush(pg);
 }
 
 static void
@@ -340,12 +409,8 @@ pg_flush(struct pg *pg)
 		pg_lost(pg, PQerrorMessage(pg->conn));
 		return;
 	}
-	if (rv == 1) {
-		if (pg->ev_write == NULL)
-			pg->ev_write = event_new(pg->base, PQsocket(pg->conn),
-			    EV_WRITE, pg_write_cb, pg);
-		event_add(pg->ev_write, NULL);
-	}
+	if (rv == 1)
+		pg_wait_writable(pg);
 }
 
 /* Sends the head of the queue if nothing is in flight. */
@@ -516,7 +581,8 @@ pg_reconnects(const struct pg *pg)
 
 static int
 pg_enqueue(struct pg *pg, const char *sql, int nparams,
-    const char *const *values, int simple, pg_result_cb cb, void *arg)
+    const char *const *values, int simple, const void *copy, size_t copylen,
+    pg_result_cb cb, void *arg)
 {
 	struct pg_query	*q;
 	int		 i;
@@ -529,6 +595,8 @@ pg_enqueue(struct pg *pg, const char *sql, int nparams,
 	q->sql = xstrdup(sql);
 	q->nparams = nparams;
 	q->simple = simple;
+	q->copy = copy;
+	q->copylen = copylen;
 	q->cb = cb;
 	q->arg = arg;
 	if (nparams > 0) {
@@ -546,13 +614,22 @@ int
 pg_query(struct pg *pg, const char *sql, int nparams,
     const char *const *values, pg_result_cb cb, void *arg)
 {
-	return (pg_enqueue(pg, sql, nparams, values, 0, cb, arg));
+	return (pg_enqueue(pg, sql, nparams, values, 0, NULL, 0, cb, arg));
 }
 
 int
 pg_query_simple(struct pg *pg, const char *sql, pg_result_cb cb, void *arg)
 {
-	return (pg_enqueue(pg, sql, 0, NULL, 1, cb, arg));
+	return (pg_enqueue(pg, sql, 0, NULL, 1, NULL, 0, cb, arg));
+}
+
+int
+pg_copy(struct pg *pg, const char *sql, const void *data, size_t len,
+    pg_result_cb cb, void *arg)
+{
+	/* An empty string marks a COPY query even when there is no data. */
+	return (pg_enqueue(pg, sql, 0, NULL, 0, data != NULL ? data : "", len,
+	    cb, arg));
 }
 
 int

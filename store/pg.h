@@ -65,6 +65,13 @@ int		 pg_query(struct pg *, const char *, int, const char *const *,
 /* Queues a parameterless, possibly multi-statement query (simple protocol). */
 int		 pg_query_simple(struct pg *, const char *, pg_result_cb,
 		    void *);
+/*
+ * Queues "COPY ... FROM STDIN" (sql) and streams len bytes of data (in the
+ * COPY format the statement names) without blocking.  data is borrowed:
+ * it must stay valid until the callback.  Returns 0 or -1 as pg_query.
+ */
+int		 pg_copy(struct pg *, const char *, const void *, size_t,
+		    pg_result_cb, void *);
 /* True if res is a successful command or tuples result. */
 int		 pg_result_ok(const PGresult *);
 /* A one-line error text for res (or the connection loss). */

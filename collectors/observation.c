@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * observation: batches of observations; see observation.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "collectors/observation.h"
+#include "util/xmalloc.h"
+
+struct batch *
+batch_new(const char *feed)
+{
+	struct batch	*b;
+
+	b = xcalloc(1, sizeof(*b));
+	b->feed = xstrdup(feed);
+	return (b);
+}
+
+void
+batch_free(struct batch *b)
+{
+	size_t	i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < b->nobs; i++) {
+		free(b->obs[i].series);
+		free(b->obs[i].period);
+		free(b->obs[i].value);
+		free(b->obs[i].unit);
+	}
+	free(b->obs);
+	free(b->feed);
+	free(b->url);
+	free(b->error);
+	free(b);
+}
+
+void
+batch_add(struct batch *b, const char *series, const char *period,
+    const char *value, const char *unit)
+{
+	struct observation	*o;
+
+	if (b->nobs == b->cap) {
+		b->cap = b->cap == 0 ? 64 : b->cap * 2;
+		b->obs = xreallocarray(b->obs, b->cap, sizeof(*b->obs));
+	}
+	o = &b->obs[b->nobs++];
+	o->series = xstrdup(series);
+	o->period = xstrdup(period);
+	o->value = xstrdup(value);
+	o->unit = xstrdup(unit != NULL ? unit : "");
+}
+
+void
+batch_set_url(struct batch *b, const char *url)
+{
+	free(b->url);
+	b->url = url != NULL ? xstrdup(url) : NULL;
+}
+
+void
+batch_set_error(struct batch *b, const char *error)
+{
+	free(b->error);
+	b->error = error != NULL ? xstrdup(error) : NULL;
+}

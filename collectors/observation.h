@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * observation: the plain data a collector produces and the writer stores.
+ *
+ * An observation is one value of one series for one period, carried as
+ * the source's own decimal text so nothing is rounded on the way into
+ * PostgreSQL's numeric.  A batch is what one feed run produced, with what
+ * is known about the run (URL with secrets removed, HTTP status, bytes,
+ * times, error).  A batch owns every string in it.
+ */
+#ifndef COLLECTORS_OBSERVATION_H
+#define COLLECTORS_OBSERVATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct observation {
+	char	*series;	/* key: "fred/PPOTASHUSDM" */
+	char	*period;	/* ISO 8601: "2025-12-01", "2025-12-15T21:00:00Z" */
+	char	*value;		/* decimal text, as the source wrote it */
+	char	*unit;		/* "USD/t", "t", "USD" */
+};
+
+struct batch {
+	char			*feed;		/* feed name, or "import" */
+	char			*url;		/* redacted */
+	int			 http_status;	/* 0 if none */
+	uint64_t		 bytes;
+	int64_t			 started;	/* unix usec */
+	int64_t			 finished;	/* unix usec */
+	char			*error;		/* NULL if the run succeeded */
+
+	struct observation	*obs;
+	size_t			 nobs;
+	size_t			 cap;
+};
+
+/* A new, empty batch for feed (copied). */
+struct batch	*batch_new(const char *);
+void		 batch_free(struct batch *);
+/* Appends copies of the four strings. */
+void		 batch_add(struct batch *, const char *, const char *,
+		    const char *, const char *);
+/* Sets the run's URL, or its error text (copied; NULL clears). */
+void		 batch_set_url(struct batch *, const char *);
+void		 batch_set_error(struct batch *, const char *);
+
+#endif

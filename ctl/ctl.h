@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * ctl: potashctl's commands, one function each, sharing the loaded config.
+ * Each returns the process exit code and prints its own errors.
+ */
+#ifndef CTL_CTL_H
+#define CTL_CTL_H
+
+#include "daemon/config.h"
+
+/* potashctl import FILE: argv[0] is "import". */
+int	ctl_import(struct config *, int, char **);
+
+#endif

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * batchrec: encodes batches into records and decodes their headers; see
+ * batchrec.h.  Owns nothing beyond the buffers it returns.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "store/batchrec.h"
+#include "util/buf.h"
+#include "util/xmalloc.h"
+
+void
+batchrec_copy_escape(struct buf *out, const char *s)
+{
+	const char	*run = s;
+
+	/* COPY text format: backslash, tab, newline and CR are escaped;
+	 * everything else goes through byte for byte. */
+	for (; *s != '\0'; s++) {
+		const char	*esc;
+
+		switch (*s) {
+		case '\\':	esc = "\\\\"; break;
+		case '\t':	esc = "\\t"; break;
+		case '\n':	esc = "\\n"; break;
+		case '\r':	esc = "\\r"; break;
+		default:	continue;
+		}
+		buf_append(out, run, (size_t)(s - run));
+		buf_append(out, esc, 2);
+		run = s + 1;
+	}
+	buf_append(out, run, (size_t)(s - run));
+}
+
+static void
+batchrec_new_id(char *id, size_t len)
+{
+	uint32_t	r[4];
+
+	arc4random_buf(r, sizeof(r));
+	snprintf(id, len, "%08x%08x%08x%08x", r[0], r[1], r[2], r[3]);
+}
+
+char *
+batchrec_encode(const struct batch *b, size_t *lenp)
+{
+	struct buf	 out;
+	cJSON		*h;
+	char		*line, id[40], seq[24];
+	size_t		 i;
+
+	batchrec_new_id(id, sizeof(id));
+	h = cJSON_CreateObject();
+	cJSON_AddNumberToObject(h, "v", BATCHREC_VERSION);
+	cJSON_AddStringToObject(h, "id", id);
+	cJSON_AddStringToObject(h, "feed", b->feed);
+	if (b->url != NULL)
+		cJSON_AddStringToObject(h, "url", b->url);
+	if (b->http_status != 0)
+		cJSON_AddNumberToObject(h, "status", b->http_status);
+	/* Integers up to 2^53 survive a double exactly; usec since 1970
+	 * stay below that until the year 2255. */
+	cJSON_AddNumberToObject(h, "bytes", (double)b->bytes);
+	cJSON_AddNumberToObject(h, "started", (double)b->started);
+	cJSON_AddNumberToObject(h, "finished", (double)b->finished);
+	if (b->error != NULL)
+		cJSON_AddStringToObject(h, "error", b->error);
+	cJSON_AddNumberToObject(h, "rows", (double)b->nobs);
+	line = cJSON_PrintUnformatted(h);
+	cJSON_Delete(h);
+	if (line == NULL)
+		abort();
+
+	buf_init(&out, 0);
+	buf_append(&out, line, strlen(line));
+	buf_append(&out, "\n", 1);
+	free(line);
+	for (i = 0; i < b->nobs; i++) {
+		const struct observation *o = &b->obs[i];
+
+		batchrec_copy_escape(&out, o->series);
+		buf_append(&out, "\t", 1);
+		batchrec_copy_escape(&out, o->period);
+		buf_append(&out, "\t", 1);
+		batchrec_copy_escape(&out, o->value);
+		buf_append(&out, "\t", 1);
+		batchrec_copy_escape(&out, o->unit);
+		snprintf(seq, sizeof(seq), "\t%zu\n", i);
+		buf_append(&out, seq, strlen(seq));
+	}
+	return (buf_steal(&out, lenp));
+}
+
+static char *
+batchrec_str(const cJSON *h, const char *name)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(h, name);
+
+	if (!cJSON_IsString(v))
+		return (NULL);
+	return (xstrdup(v->valuestring));
+}
+
+static int64_t
+batchrec_num(const cJSON *h, const char *name, int64_t def)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(h, name);
+
+	if (!cJSON_IsNumber(v))
+		return (def);
+	return ((int64_t)v->valuedouble);
+}
+
+int
+batchrec_decode(const char *rec, size_t len, struct batchrec_meta *m,
+    char *err, size_t errlen)
+{
+	const char	*nl;
+	const cJSON	*id;
+	cJSON		*h;
+	char		*line;
+
+	memset(m, 0, sizeof(*m));
+	if ((nl = memchr(rec, '\n', len)) == NULL) {
+		snprintf(err, errlen, "record has no header line");
+		return (-1);
+	}
+	/* cJSON reads past an unterminated buffer: parse a copy. */
+	line = xstrndup(rec, (size_t)(nl - rec));
+	h = cJSON_Parse(line);
+	free(line);
+	if (h == NULL) {
+		snprintf(err, errlen, "record header is not JSON");
+		return (-1);
+	}
+	if (batchrec_num(h, "v", 0) != BATCHREC_VERSION) {
+		snprintf(err, errlen, "record version %lld, expected %d",
+		    (long long)batchrec_num(h, "v", 0), BATCHREC_VERSION);
+		cJSON_Delete(h);
+		return (-1);
+	}
+	id = cJSON_GetObjectItemCaseSensitive(h, "id");
+	if (!cJSON_IsString(id) || strlen(id->valuestring) != 32) {
+		snprintf(err, errlen, "record header has no valid id");
+		cJSON_Delete(h);
+		return (-1);
+	}
+	memcpy(m->id, id->valuestring, 33);
+	m->feed = batchrec_str(h, "feed");
+	if (m->feed == NULL) {
+		snprintf(err, errlen, "record header has no feed");
+		cJSON_Delete(h);
+		return (-1);
+	}
+	m->url = batchrec_str(h, "url");
+	m->error = batchrec_str(h, "error");
+	m->http_status = (int)batchrec_num(h, "status", 0);
+	m->bytes = batchrec_num(h, "bytes", -1);
+	m->started = batchrec_num(h, "started", 0);
+	m->finished = batchrec_num(h, "finished", 0);
+	m->rows = (size_t)batchrec_num(h, "rows", 0);
+	m->body_off = (size_t)(nl - rec) + 1;
+	cJSON_Delete(h);
+	return (0);
+}
+
+void
+batchrec_meta_free(struct batchrec_meta *m)
+{
+	free(m->feed);
+	free(m->url);
+	free(m->error);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,427 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Integration tests for store/writer on the real PostgreSQL: exact
+ * values, a database outage in the middle of a stream, kill -9 with data
+ * in the spool, a replay of batches already stored, and a torn spool tail.
+ */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <event2/event.h>
+
+#include "collectors/observation.h"
+#include "store/pg.h"
+#include "store/writer.h"
+#include "testpg.h"
+#include "testproc.h"
+#include "util/xmalloc.h"
+
+#define ROWS	10
+
+static void	cleanup_dir(const char *);
+
+struct harness {
+	const char		*db;
+	char			*dir;
+	char			*spool;
+	struct event_base	*base;
+	struct pg		*pg;
+	struct writer		*w;
+	int			 lost;
+};
+
+static void
+h_state_cb(struct pg *pg, enum pg_state state, const char *why, void *arg)
+{
+	struct harness	*h = arg;
+
+	if (state == PG_CONNECTED)
+		writer_pg_ready(h->w);
+	else if (state == PG_DISCONNECTED) {
+		h->lost++;
+		writer_pg_lost(h->w);
+	}
+}
+
+static void
+h_open(struct harness *h, const char *db, const char *dir, int connect)
+{
+	struct pg_params	 p;
+	struct writer_params	 wp;
+	char			*ci, err[512];
+
+	memset(h, 0, sizeof(*h));
+	h->db = db;
+	h->dir = xstrdup(dir);
+	h->spool = xasprintf("%s/spool", dir);
+	h->base = event_base_new();
+	ci = testpg_conninfo(db);
+	memset(&p, 0, sizeof(p));
+	p.conninfo = ci;
+	p.connect_timeout = 5000000;
+	p.retry_initial = 100000;
+	p.retry_max = 400000;
+	h->pg = pg_new(h->base, &p, h_state_cb, h);
+	free(ci);
+	memset(&wp, 0, sizeof(wp));
+	wp.spool_path = h->spool;
+	wp.spool_max = 64u * 1024 * 1024;
+	wp.batch_max = 35;
+	wp.batch_delay = 5000;
+	h->w = writer_new(h->base, h->pg, &wp, err, sizeof(err));
+	if (h->w == NULL)
+		fail_msg("writer_new: %s", err);
+	if (connect)
+		pg_start(h->pg);
+}
+
+static void
+h_close(struct harness *h)
+{
+	pg_free(h->pg);
+	writer_free(h->w);
+	event_base_free(h->base);
+	free(h->spool);
+	free(h->dir);
+}
+
+/* Runs the loop for about ms milliseconds. */
+static void
+h_run(struct harness *h, int ms)
+{
+	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	event_base_loopexit(h->base, &tv);
+	event_base_dispatch(h->base);
+}
+
+/* Runs until the writer is idle; fails after ms. */
+static void
+h_until_idle(struct harness *h, int ms)
+{
+	int	waited;
+
+	for (waited = 0; waited < ms; waited += 20) {
+		h_run(h, 20);
+		if (pg_state(h->pg) == PG_CONNECTED && writer_idle(h->w))
+			return;
+	}
+	fail_msg("writer not idle after %d ms (spool pending %llu)", ms,
+	    (unsigned long long)writer_stats(h->w)->spool_pending);
+}
+
+/* Batch n: ROWS series, one period per batch, values "n.j". */
+static struct batch *
+make_batch(int n)
+{
+	struct batch	*b = batch_new("test");
+	char		 url[64], series[32], period[32], value[32];
+	int		 j;
+
+	snprintf(url, sizeof(url), "test://batch/%04d", n);
+	batch_set_url(b, url);
+	b->http_status = 200;
+	b->bytes = 100 + n;
+	for (j = 0; j < ROWS; j++) {
+		snprintf(series, sizeof(series), "test/s%d", j);
+		snprintf(period, sizeof(period), "%04d-%02d-01",
+		    2000 + n / 12, n % 12 + 1);
+		snprintf(value, sizeof(value), "%d.%d", n, j);
+		batch_add(b, series, period, value, "t");
+	}
+	return (b);
+}
+
+static void
+submit(struct harness *h, int n)
+{
+	struct batch	*b = make_batch(n);
+
+	assert_int_equal(writer_submit(h->w, b), WRITER_ACCEPTED);
+	batch_free(b);
+}
+
+static long
+count(PGconn *conn, const char *sql)
+{
+	char	*v = testpg_value(conn, sql);
+	long	 n = v != NULL ? atol(v) : -1;
+
+	free(v);
+	return (n);
+}
+
+/* Asserts batches [0, n) are stored exactly once each, in order. */
+static void
+check_batches(PGconn *conn, int n)
+{
+	char	*v, *want;
+	int	 i;
+
+	assert_int_equal(count(conn, "SELECT count(*) FROM "
+	    "potash.observations"), (long)n * ROWS);
+	assert_int_equal(count(conn, "SELECT count(*) FROM (SELECT series_id, "
+	    "period FROM potash.observations GROUP BY 1, 2 HAVING count(*) "
+	    "> 1) d"), 0);
+	assert_int_equal(count(conn, "SELECT count(*) FROM potash.feed_runs"),
+	    n);
+	/* Arrival order: feed runs were written in the order submitted. */
+	v = testpg_value(conn, "SELECT string_agg(substr(url, 14), ',' ORDER "
+	    "BY id) FROM potash.feed_runs");
+	want = xstrdup("");
+	for (i = 0; i < n; i++) {
+		char *next = xasprintf("%s%s%04d", want, i > 0 ? "," : "", i);
+
+		free(want);
+		want = next;
+	}
+	assert_string_equal(v, want);
+	free(v);
+	free(want);
+}
+
+static void
+test_exact_values(void **state)
+{
+	const char	*db = "t_writer_exact";
+	struct harness	 h;
+	struct batch	*b;
+	PGconn		*conn;
+	char		*dir = testproc_tmpdir(), *v;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	h_open(&h, db, dir, 1);
+	b = batch_new("exact");
+	batch_add(b, "test/exact", "2025-12-01", "1234.5678901234567890",
+	    "USD/t");
+	batch_add(b, "test/exact", "2026-01-01", "-0.000000000000000001",
+	    "USD/t");
+	assert_int_equal(writer_submit(h.w, b), WRITER_ACCEPTED);
+	assert_int_equal(writer_submit(h.w, b), WRITER_ACCEPTED);
+	batch_free(b);
+	h_until_idle(&h, 20000);
+	v = testpg_value(conn, "SELECT string_agg(o.value::text, ' ' ORDER BY "
+	    "period) FROM potash.observations o JOIN potash.series s ON "
+	    "s.id = o.series_id WHERE s.key = 'test/exact'");
+	assert_string_equal(v, "1234.5678901234567890 -0.000000000000000001");
+	free(v);
+	/* The second, identical batch stored nothing new. */
+	assert_int_equal(writer_stats(h.w)->obs_stored, 2);
+	assert_int_equal(writer_stats(h.w)->obs_unchanged, 2);
+	v = testpg_value(conn, "SELECT unit || ' ' || source FROM "
+	    "potash.series WHERE key = 'test/exact'");
+	assert_string_equal(v, "USD/t test");
+	free(v);
+	h_close(&h);
+	cleanup_dir(dir);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
+static void
+test_outage_mid_stream(void **state)
+{
+	const char	*db = "t_writer_outage";
+	struct harness	 h;
+	PGconn		*conn;
+	char		*dir = testproc_tmpdir();
+	int		 i;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	PQfinish(conn);
+	h_open(&h, db, dir, 1);
+	h_until_idle(&h, 10000);
+	for (i = 0; i < 60; i++) {
+		if (i == 20)
+			testpg_cluster("stop");
+		if (i == 40)
+			testpg_cluster("start");
+		submit(&h, i);
+		h_run(&h, 15);
+	}
+	h_until_idle(&h, 30000);
+	assert_true(h.lost >= 1);
+	assert_true(writer_stats(h.w)->batches_spooled >= 20);
+	assert_int_equal(writer_stats(h.w)->batches_dropped, 0);
+	conn = PQconnectdb("dbname=t_writer_outage");
+	check_batches(conn, 60);
+	h_close(&h);
+	cleanup_dir(dir);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
+static void
+test_kill9_with_spool(void **state)
+{
+	const char	*db = "t_writer_kill";
+	struct harness	 h;
+	PGconn		*conn;
+	char		*dir = testproc_tmpdir();
+	int		 fds[2], acked = 0, n;
+	pid_t		 pid;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	assert_int_equal(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		/* Never connected: every batch goes to the spool and is
+		 * acknowledged (written to the pipe) once it is on disk. */
+		close(fds[0]);
+		h_open(&h, db, dir, 0);
+		for (n = 0; ; n++) {
+			submit(&h, n);
+			if (write(fds[1], &n, sizeof(n)) != sizeof(n))
+				_exit(1);
+		}
+	}
+	close(fds[1]);
+	while (acked < 25 && read(fds[0], &n, sizeof(n)) == sizeof(n))
+		acked = n + 1;
+	kill(pid, SIGKILL);
+	/* Acknowledgements already in the pipe count too. */
+	while (read(fds[0], &n, sizeof(n)) == sizeof(n))
+		acked = n + 1;
+	close(fds[0]);
+	assert_int_equal(testproc_wait(pid, 5000), 128 + SIGKILL);
+
+	h_open(&h, db, dir, 1);
+	h_until_idle(&h, 30000);
+	/* Every acknowledged batch, maybe one more that reached the disk
+	 * but not the pipe; none twice. */
+	n = (int)count(conn, "SELECT count(*) FROM potash.feed_runs");
+	assert_true(n == acked || n == acked + 1);
+	check_batches(conn, n);
+	h_close(&h);
+	cleanup_dir(dir);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
+static void
+cleanup_dir(const char *dir)
+{
+	char	*cmd = xasprintf("rm -rf '%s'", dir);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+static void
+copy_file(const char *from, const char *to)
+{
+	char	*cmd = xasprintf("cp '%s' '%s'", from, to);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+static void
+test_replay_twice_is_once(void **state)
+{
+	const char	*db = "t_writer_twice";
+	struct harness	 h;
+	PGconn		*conn;
+	char		*dir = testproc_tmpdir(), *saved, *spool;
+	int		 i;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	saved = xasprintf("%s/saved", dir);
+	spool = xasprintf("%s/spool", dir);
+	h_open(&h, db, dir, 0);
+	for (i = 0; i < 8; i++)
+		submit(&h, i);
+	h_close(&h);
+	/* As if the process died after COMMIT but before the spool knew. */
+	copy_file(spool, saved);
+
+	h_open(&h, db, dir, 1);
+	h_until_idle(&h, 20000);
+	assert_int_equal(writer_stats(h.w)->batches_replayed, 8);
+	h_close(&h);
+	copy_file(saved, spool);
+
+	h_open(&h, db, dir, 1);
+	h_until_idle(&h, 20000);
+	assert_int_equal(writer_stats(h.w)->batches_replayed, 8);
+	assert_int_equal(writer_stats(h.w)->batches_duplicate, 8);
+	assert_int_equal(writer_stats(h.w)->obs_stored, 0);
+	h_close(&h);
+	check_batches(conn, 8);
+	unlink(saved);
+	unlink(spool);
+	free(saved);
+	free(spool);
+	cleanup_dir(dir);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
+static void
+test_torn_spool_tail(void **state)
+{
+	const char	*db = "t_writer_torn";
+	struct harness	 h;
+	struct stat	 st;
+	PGconn		*conn;
+	char		*dir = testproc_tmpdir();
+	int		 i;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	h_open(&h, db, dir, 0);
+	for (i = 0; i < 5; i++)
+		submit(&h, i);
+	h_close(&h);
+	/* Power loss in the middle of the last append. */
+	{
+		char *spool = xasprintf("%s/spool", dir);
+
+		assert_int_equal(stat(spool, &st), 0);
+		assert_int_equal(truncate(spool, st.st_size - 7), 0);
+		free(spool);
+	}
+
+	h_open(&h, db, dir, 1);
+	h_until_idle(&h, 20000);
+	assert_int_equal(writer_stats(h.w)->batches_replayed, 4);
+	h_close(&h);
+	check_batches(conn, 4);
+	cleanup_dir(dir);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exact_values),
+		cmocka_unit_test(test_outage_mid_stream),
+		cmocka_unit_test(test_kill9_with_spool),
+		cmocka_unit_test(test_replay_twice_is_once),
+		cmocka_unit_test(test_torn_spool_tail),
+	};
+
+	if (!testpg_available()) {
+		fprintf(stderr, "no PostgreSQL (PGHOST unset?): run "
+		    "scripts/test\n");
+		return (getenv("POTASH_PGTMP") != NULL ? 1 : 77);
+	}
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
