@@ -18,6 +18,49 @@ batch_new(const char *feed)
 	return (b);
 }
 
+static char *
+batch_strdup(const char *s)
+{
+	return (s != NULL ? xstrdup(s) : NULL);
+}
+
+static void
+batch_series_info_clear(struct series_info *si)
+{
+	free(si->key);
+	free(si->name);
+	free(si->unit);
+	free(si->frequency);
+	free(si->dimensions);
+	memset(si, 0, sizeof(*si));
+}
+
+void
+batch_describe(struct batch *b, const char *key, const char *name,
+    const char *unit, const char *frequency, const char *dimensions)
+{
+	struct series_info	*si = NULL;
+	size_t			 i;
+
+	for (i = 0; i < b->nseries; i++) {
+		if (strcmp(b->series[i].key, key) == 0) {
+			si = &b->series[i];
+			batch_series_info_clear(si);
+			break;
+		}
+	}
+	if (si == NULL) {
+		b->series = xreallocarray(b->series, b->nseries + 1,
+		    sizeof(*b->series));
+		si = &b->series[b->nseries++];
+	}
+	si->key = xstrdup(key);
+	si->name = batch_strdup(name);
+	si->unit = batch_strdup(unit);
+	si->frequency = batch_strdup(frequency);
+	si->dimensions = batch_strdup(dimensions);
+}
+
 void
 batch_free(struct batch *b)
 {
@@ -32,6 +75,9 @@ batch_free(struct batch *b)
 		free(b->obs[i].unit);
 	}
 	free(b->obs);
+	for (i = 0; i < b->nseries; i++)
+		batch_series_info_clear(&b->series[i]);
+	free(b->series);
 	free(b->feed);
 	free(b->url);
 	free(b->error);

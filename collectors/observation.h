@@ -21,6 +21,17 @@ struct observation {
 	char	*unit;		/* "USD/t", "t", "USD" */
 };
 
+/* What a collector knows about a series beyond its key. */
+struct series_info {
+	char	*key;
+	char	*name;		/* human name: "Potash, USD per metric ton" */
+	char	*unit;
+	char	*frequency;	/* "D", "W", "M", "Q", "A" */
+	char	*dimensions;	/* a JSON object: {"product": "310420",
+				 * "origin": "BLR", "destination": "CHN",
+				 * "currency": "USD", ...}; NULL: {} */
+};
+
 struct batch {
 	char			*feed;		/* feed name, or "import" */
 	char			*url;		/* redacted */
@@ -33,6 +44,9 @@ struct batch {
 	struct observation	*obs;
 	size_t			 nobs;
 	size_t			 cap;
+
+	struct series_info	*series;
+	size_t			 nseries;
 };
 
 /* A new, empty batch for feed (copied). */
@@ -41,6 +55,13 @@ void		 batch_free(struct batch *);
 /* Appends copies of the four strings. */
 void		 batch_add(struct batch *, const char *, const char *,
 		    const char *, const char *);
+/*
+ * Describes a series (all strings copied; NULL for unknown).  Describing a
+ * key twice replaces the first description.  dimensions must be a JSON
+ * object text.
+ */
+void		 batch_describe(struct batch *, const char *, const char *,
+		    const char *, const char *, const char *);
 /* Sets the run's URL, or its error text (copied; NULL clears). */
 void		 batch_set_url(struct batch *, const char *);
 void		 batch_set_error(struct batch *, const char *);

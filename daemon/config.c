@@ -18,6 +18,7 @@
 
 #include "potashd-config.h"
 #include "daemon/config.h"
+#include "daemon/config_feed.h"
 #include "daemon/log.h"
 #include "util/parse.h"
 #include "util/xmalloc.h"
@@ -88,10 +89,7 @@ const size_t config_noptions = sizeof(config_options) / sizeof(config_options[0]
 static char	*config_errors;
 static const char *config_path;
 
-static void
-config_add_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void
+void
 config_add_error(const char *fmt, ...)
 {
 	char	*line, *all;
@@ -140,6 +138,8 @@ config_find(const char *section, const char *name)
 			continue;
 		return (o);
 	}
+	if (section != NULL && strcmp(section, "feed") == 0)
+		return (config_feed_find(name));
 	return (NULL);
 }
 
@@ -167,7 +167,7 @@ config_enum_index(const char *choices, const char *value)
  * sizes, booleans and enums).  Strings always parse.  Returns 0 or -1 with a
  * message in err that names what was expected.
  */
-static int
+int
 config_parse_value(const struct config_option *o, const char *value,
     int64_t *out, char *err, size_t errlen)
 {
@@ -177,6 +177,7 @@ config_parse_value(const struct config_option *o, const char *value,
 	*out = 0;
 	switch (o->type) {
 	case CONFIG_STRING:
+	case CONFIG_LIST:
 		return (0);
 	case CONFIG_INT:
 		return (parse_int64(value, o->min, o->max, out, err, errlen));
@@ -250,8 +251,13 @@ config_validate_cb(cfg_t *cfg, cfg_opt_t *opt)
 	int64_t				 v;
 
 	o = config_find(section, opt->name);
+	if (section != NULL && strcmp(section, "feed") == 0 &&
+	    cfg->title != NULL)
+		config_feed_note_line(cfg->title, opt->name, cfg->line);
+	if (o == NULL || cfg_opt_size(opt) == 0)
+		return (0);
 	value = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);
-	if (o == NULL || value == NULL)
+	if (value == NULL)
 		return (0);
 	if (config_parse_value(o, value, &v, err, sizeof(err)) == -1) {
 		if (section != NULL)
@@ -271,7 +277,7 @@ config_build_opts(void)
 	cfg_opt_t		*top, *sub;
 	size_t			 ntop = 0, i, j, n;
 
-	top = xcalloc(config_noptions + 4, sizeof(*top));
+	top = xcalloc(config_noptions + 5, sizeof(*top));
 	for (i = 0; i < config_noptions; i++) {
 		if (config_options[i].section == NULL) {
 			top[ntop++] = (cfg_opt_t)CFG_STR(config_options[i].name,
@@ -290,6 +296,8 @@ config_build_opts(void)
 		sub[n] = (cfg_opt_t)CFG_END();
 		top[ntop++] = (cfg_opt_t)CFG_SEC(sections[j], sub, CFGF_NONE);
 	}
+	top[ntop++] = (cfg_opt_t)CFG_SEC("feed", config_feed_build_opts(),
+	    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES);
 	top[ntop] = (cfg_opt_t)CFG_END();
 	return (top);
 }
@@ -309,17 +317,21 @@ config_free_opts(cfg_opt_t *top)
 static void
 config_set_validators(cfg_t *cfg)
 {
-	char	path[128];
-	size_t	i;
+	const struct config_option	*o;
+	char				 path[128];
+	size_t				 i;
 
 	for (i = 0; i < config_noptions; i++) {
-		const struct config_option *o = &config_options[i];
-
+		o = &config_options[i];
 		if (o->section != NULL)
 			snprintf(path, sizeof(path), "%s|%s", o->section,
 			    o->name);
 		else
 			snprintf(path, sizeof(path), "%s", o->name);
+		cfg_set_validate_func(cfg, path, config_validate_cb);
+	}
+	for (i = 0; (o = config_feed_opt_at(i)) != NULL; i++) {
+		snprintf(path, sizeof(path), "feed|%s", o->name);
 		cfg_set_validate_func(cfg, path, config_validate_cb);
 	}
 }
@@ -348,6 +360,7 @@ config_store(struct config *c, cfg_t *cfg, const struct config_option *o)
 	}
 	switch (o->type) {
 	case CONFIG_STRING:
+	case CONFIG_LIST:
 		*(char **)(void *)field = xstrdup(value);
 		break;
 	case CONFIG_DURATION:
@@ -558,6 +571,7 @@ config_load(const char *path, char **errors)
 	config_set_validators(cfg);
 
 	config_path = path;
+	config_feed_reset_lines();
 	rv = cfg_parse_buf(cfg, text);
 	config_path = NULL;
 	free(text);
@@ -574,6 +588,8 @@ config_load(const char *path, char **errors)
 			failed = 1;
 	}
 	if (!failed && config_finish(c) == -1)
+		failed = 1;
+	if (!failed && config_feed_load(c, cfg) == -1)
 		failed = 1;
 	if (failed) {
 		config_free(c);
@@ -606,14 +622,16 @@ config_free(struct config *c)
 		    strlen(c->database.password));
 		free(c->database.password);
 	}
+	config_feed_free(c->feeds, c->nfeeds);
 	free(c->path);
 	free(c);
 }
 
-static const char *
+const char *
 config_type_name(enum config_type t)
 {
 	switch (t) {
+	case CONFIG_LIST:	return ("list");
 	case CONFIG_STRING:	return ("string");
 	case CONFIG_INT:	return ("integer");
 	case CONFIG_BOOL:	return ("boolean");
@@ -638,4 +656,5 @@ config_dump_options(FILE *f)
 		    o->type == CONFIG_ENUM ? o->choices :
 		    config_type_name(o->type), o->def, o->doc);
 	}
+	config_feed_dump(f);
 }

@@ -25,6 +25,7 @@ enum config_type {
 	CONFIG_DURATION,	/* "30s", "5m", "1h30m": stored in usec */
 	CONFIG_SIZE,		/* "32MiB": stored in bytes */
 	CONFIG_ENUM,		/* one of a '|'-separated list; stored as int */
+	CONFIG_LIST,		/* a list of strings: {"a", "b"} */
 };
 
 struct config_option {
@@ -34,7 +35,8 @@ struct config_option {
 	const char		*def;		/* default, as it would be written */
 	int64_t			 min, max;	/* INT, DURATION (usec), SIZE */
 	const char		*choices;	/* ENUM: "debug|info|..." */
-	size_t			 offset;	/* into struct config */
+	size_t			 offset;	/* into struct config (section
+						 * "feed": struct feed) */
 	const char		*doc;
 };
 
@@ -59,8 +61,12 @@ struct config_log {
 	int		 level;		/* LOG_* */
 };
 
+struct feed;
+
 struct config {
 	char			*path;
+	struct feed		*feeds;
+	size_t			 nfeeds;
 	char			*state_directory;
 	struct config_database	 database;
 	struct config_http	 http;
