@@ -78,6 +78,11 @@ batch_free(struct batch *b)
 	for (i = 0; i < b->nseries; i++)
 		batch_series_info_clear(&b->series[i]);
 	free(b->series);
+	for (i = 0; i < b->nevents; i++)
+		sanctions_event_free(&b->events[i]);
+	free(b->events);
+	free(b->etag);
+	free(b->last_modified);
 	free(b->feed);
 	free(b->url);
 	free(b->error);
@@ -113,4 +118,13 @@ batch_set_error(struct batch *b, const char *error)
 {
 	free(b->error);
 	b->error = error != NULL ? xstrdup(error) : NULL;
+}
+
+void
+batch_add_event(struct batch *b, struct sanctions_event *ev)
+{
+	b->events = xreallocarray(b->events, b->nevents + 1,
+	    sizeof(*b->events));
+	b->events[b->nevents++] = *ev;
+	memset(ev, 0, sizeof(*ev));
 }

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collectors/event.h"
+
 struct observation {
 	char	*series;	/* key: "fred/PPOTASHUSDM" */
 	char	*period;	/* ISO 8601: "2025-12-01", "2025-12-15T21:00:00Z" */
@@ -47,6 +49,12 @@ struct batch {
 
 	struct series_info	*series;
 	size_t			 nseries;
+
+	struct sanctions_event	*events;	/* detected by the run */
+	size_t			 nevents;
+
+	char			*etag;		/* for the next conditional */
+	char			*last_modified;	/* GET; NULL if none */
 };
 
 /* A new, empty batch for feed (copied). */
@@ -62,6 +70,8 @@ void		 batch_add(struct batch *, const char *, const char *,
  */
 void		 batch_describe(struct batch *, const char *, const char *,
 		    const char *, const char *, const char *);
+/* Appends an event, taking its strings (ev is zeroed). */
+void		 batch_add_event(struct batch *, struct sanctions_event *);
 /* Sets the run's URL, or its error text (copied; NULL clears). */
 void		 batch_set_url(struct batch *, const char *);
 void		 batch_set_error(struct batch *, const char *);

@@ -46,6 +46,72 @@ batchrec_new_id(char *id, size_t len)
 	snprintf(id, len, "%08x%08x%08x%08x", r[0], r[1], r[2], r[3]);
 }
 
+static void
+batchrec_add_str(cJSON *o, const char *name, const char *v)
+{
+	if (v != NULL)
+		cJSON_AddStringToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+static cJSON *
+batchrec_series(const struct batch *b)
+{
+	cJSON	*arr = cJSON_CreateArray(), *o, *dims;
+	size_t	 i;
+
+	for (i = 0; i < b->nseries; i++) {
+		const struct series_info *si = &b->series[i];
+
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "key", si->key);
+		batchrec_add_str(o, "name", si->name);
+		batchrec_add_str(o, "unit", si->unit);
+		batchrec_add_str(o, "frequency", si->frequency);
+		/* Collectors hand dimensions over as JSON text; anything
+		 * that is not an object is dropped rather than stored. */
+		dims = si->dimensions != NULL ? cJSON_Parse(si->dimensions) :
+		    NULL;
+		if (dims != NULL && cJSON_IsObject(dims))
+			cJSON_AddItemToObject(o, "dimensions", dims);
+		else
+			cJSON_Delete(dims);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return (arr);
+}
+
+static cJSON *
+batchrec_events(const struct batch *b)
+{
+	cJSON	*arr = cJSON_CreateArray(), *o, *ents;
+	size_t	 i, j;
+
+	for (i = 0; i < b->nevents; i++) {
+		const struct sanctions_event *ev = &b->events[i];
+
+		o = cJSON_CreateObject();
+		batchrec_add_str(o, "announced_on", ev->announced_on);
+		batchrec_add_str(o, "effective_on", ev->effective_on);
+		batchrec_add_str(o, "wind_down_until", ev->wind_down_until);
+		batchrec_add_str(o, "jurisdiction", ev->jurisdiction);
+		batchrec_add_str(o, "action", ev->action);
+		batchrec_add_str(o, "instrument", ev->instrument);
+		ents = cJSON_CreateArray();
+		for (j = 0; j < ev->nentities; j++)
+			cJSON_AddItemToArray(ents,
+			    cJSON_CreateString(ev->entities[j]));
+		cJSON_AddItemToObject(o, "entities", ents);
+		cJSON_AddNumberToObject(o, "direction", ev->direction);
+		batchrec_add_str(o, "summary", ev->summary);
+		batchrec_add_str(o, "source_url", ev->source_url);
+		batchrec_add_str(o, "verification", ev->verification);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return (arr);
+}
+
 char *
 batchrec_encode(const struct batch *b, size_t *lenp)
 {
@@ -71,6 +137,14 @@ batchrec_encode(const struct batch *b, size_t *lenp)
 	if (b->error != NULL)
 		cJSON_AddStringToObject(h, "error", b->error);
 	cJSON_AddNumberToObject(h, "rows", (double)b->nobs);
+	if (b->etag != NULL)
+		cJSON_AddStringToObject(h, "etag", b->etag);
+	if (b->last_modified != NULL)
+		cJSON_AddStringToObject(h, "last_modified", b->last_modified);
+	if (b->nseries > 0)
+		cJSON_AddItemToObject(h, "series", batchrec_series(b));
+	if (b->nevents > 0)
+		cJSON_AddItemToObject(h, "events", batchrec_events(b));
 	line = cJSON_PrintUnformatted(h);
 	cJSON_Delete(h);
 	if (line == NULL)
@@ -114,6 +188,24 @@ batchrec_num(const cJSON *h, const char *name, int64_t def)
 	if (!cJSON_IsNumber(v))
 		return (def);
 	return ((int64_t)v->valuedouble);
+}
+
+/* The array member name re-printed as JSON text, or NULL. */
+static char *
+batchrec_json(const cJSON *h, const char *name, size_t *n)
+{
+	const cJSON	*v = cJSON_GetObjectItemCaseSensitive(h, name);
+	char		*text;
+
+	if (n != NULL)
+		*n = 0;
+	if (!cJSON_IsArray(v))
+		return (NULL);
+	if (n != NULL)
+		*n = (size_t)cJSON_GetArraySize(v);
+	if ((text = cJSON_PrintUnformatted(v)) == NULL)
+		abort();
+	return (text);
 }
 
 int
@@ -164,6 +256,10 @@ batchrec_decode(const char *rec, size_t len, struct batchrec_meta *m,
 	m->started = batchrec_num(h, "started", 0);
 	m->finished = batchrec_num(h, "finished", 0);
 	m->rows = (size_t)batchrec_num(h, "rows", 0);
+	m->etag = batchrec_str(h, "etag");
+	m->last_modified = batchrec_str(h, "last_modified");
+	m->series = batchrec_json(h, "series", NULL);
+	m->events = batchrec_json(h, "events", &m->nevents);
 	m->body_off = (size_t)(nl - rec) + 1;
 	cJSON_Delete(h);
 	return (0);
@@ -175,5 +271,10 @@ batchrec_meta_free(struct batchrec_meta *m)
 	free(m->feed);
 	free(m->url);
 	free(m->error);
+	/* cJSON allocated these with malloc (its default hooks). */
+	free(m->series);
+	free(m->events);
+	free(m->etag);
+	free(m->last_modified);
 	memset(m, 0, sizeof(*m));
 }

@@ -31,6 +31,11 @@ struct batchrec_meta {
 	int64_t		 started;	/* unix usec, 0 if unknown */
 	int64_t		 finished;	/* unix usec, 0 if unknown */
 	char		*error;		/* NULL if none */
+	char		*series;	/* JSON array text, NULL if none */
+	char		*events;	/* JSON array text, NULL if none */
+	size_t		 nevents;
+	char		*etag;
+	char		*last_modified;
 	size_t		 rows;
 	size_t		 body_off;	/* where the COPY body starts */
 };

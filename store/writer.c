@@ -328,6 +328,7 @@ writer_store_cb(struct pg *pg, PGresult *res, void *arg)
 	r->counts.unchanged = atoi(PQgetvalue(res, 0, 2));
 	r->counts.revised = atoi(PQgetvalue(res, 0, 3));
 	r->counts.duplicate = strcmp(PQgetvalue(res, 0, 4), "t") == 0;
+	r->counts.events_new = atoi(PQgetvalue(res, 0, 5));
 	r->stored = 1;
 }
 
@@ -372,7 +373,7 @@ writer_ts(int64_t usec, char *buf, size_t len)
 static int
 writer_send_rec(struct writer *w, struct wrec *r)
 {
-	const char	*params[8];
+	const char	*params[12];
 	char		 status[16], bytes[32], started[80], finished[80];
 
 	if (pg_copy(w->pg, "COPY pg_temp.obs_stage (series_key, period, "
@@ -389,9 +390,14 @@ writer_send_rec(struct writer *w, struct wrec *r)
 	params[5] = writer_ts(r->meta.started, started, sizeof(started));
 	params[6] = writer_ts(r->meta.finished, finished, sizeof(finished));
 	params[7] = r->meta.error;
+	params[8] = r->meta.series;
+	params[9] = r->meta.events;
+	params[10] = r->meta.etag;
+	params[11] = r->meta.last_modified;
 	return (pg_query(w->pg, "SELECT feed_run_id, stored, unchanged, "
-	    "revised, duplicate FROM potash.store_batch($1, $2, $3, $4, $5, "
-	    "$6, $7, $8)", 8, params, writer_store_cb, r));
+	    "revised, duplicate, events_new FROM potash.store_batch($1, $2, "
+	    "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12)", 12, params,
+	    writer_store_cb, r));
 }
 
 /* Builds the next transaction: the spool first, else the memory queue. */

@@ -61,6 +61,7 @@ struct writer_counts {
 	int		unchanged;
 	int		revised;
 	int		duplicate;
+	int		events_new;	/* sanctions events not seen before */
 };
 
 /* Called after each batch's transaction committed (alert evaluation). */

@@ -231,6 +231,76 @@ test_exact_values(void **state)
 	testpg_drop(conn, db);
 }
 
+static struct batch *
+metadata_batch(void)
+{
+	struct batch		*b = batch_new("fedreg-test");
+	struct sanctions_event	 ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.announced_on = xstrdup("2025-12-15");
+	ev.effective_on = xstrdup("2025-12-15");
+	ev.jurisdiction = xstrdup("US");
+	ev.action = xstrdup("general_license");
+	ev.instrument = xstrdup("FR Doc 2025-99999");
+	ev.entities = xcalloc(2, sizeof(char *));
+	ev.entities[0] = xstrdup("Belaruskali OAO");
+	ev.entities[1] = xstrdup("Agrorozkvit LLC");
+	ev.nentities = 2;
+	ev.direction = -1;
+	ev.summary = xstrdup("General license: potash");
+	ev.source_url = xstrdup("https://www.federalregister.gov/d/2025-99999");
+	ev.verification = xstrdup("DETECTED (fedreg)");
+	batch_add_event(b, &ev);
+	batch_add(b, "test/meta", "2025-12-01", "361.5", "USD/t");
+	batch_describe(b, "test/meta", "Potash, test", "USD/t", "M",
+	    "{\"origin\": \"BLR\", \"product\": \"310420\"}");
+	b->etag = xstrdup("\"abc123\"");
+	b->last_modified = xstrdup("Mon, 15 Dec 2025 10:00:00 GMT");
+	return (b);
+}
+
+static void
+test_metadata(void **state)
+{
+	const char	*db = "t_writer_meta";
+	struct harness	 h;
+	struct batch	*b;
+	PGconn		*conn;
+	char		*dir = testproc_tmpdir(), *v;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	h_open(&h, db, dir, 1);
+	h_until_idle(&h, 10000);
+	b = metadata_batch();
+	assert_int_equal(writer_submit(h.w, b), WRITER_ACCEPTED);
+	assert_int_equal(writer_submit(h.w, b), WRITER_ACCEPTED);
+	batch_free(b);
+	h_until_idle(&h, 20000);
+	v = testpg_value(conn, "SELECT name || '|' || unit || '|' || "
+	    "frequency || '|' || (dimensions->>'origin') FROM potash.series "
+	    "WHERE key = 'test/meta'");
+	assert_string_equal(v, "Potash, test|USD/t|M|BLR");
+	free(v);
+	/* The same event twice: stored once, attributed to the feed. */
+	v = testpg_value(conn, "SELECT count(*) || '|' || min(origin) || '|' "
+	    "|| min(direction) || '|' || min(array_to_string(entities, ';')) "
+	    "FROM potash.sanctions_events WHERE instrument = "
+	    "'FR Doc 2025-99999'");
+	assert_string_equal(v, "1|fedreg-test|-1|Belaruskali OAO;Agrorozkvit "
+	    "LLC");
+	free(v);
+	v = testpg_value(conn, "SELECT etag || '|' || last_modified FROM "
+	    "potash.feed_state WHERE feed = 'fedreg-test'");
+	assert_string_equal(v, "\"abc123\"|Mon, 15 Dec 2025 10:00:00 GMT");
+	free(v);
+	h_close(&h);
+	cleanup_dir(dir);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
 static void
 test_outage_mid_stream(void **state)
 {
@@ -412,6 +482,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exact_values),
+		cmocka_unit_test(test_metadata),
 		cmocka_unit_test(test_outage_mid_stream),
 		cmocka_unit_test(test_kill9_with_spool),
 		cmocka_unit_test(test_replay_twice_is_once),
