@@ -11,4 +11,7 @@
 /* potashctl import FILE: argv[0] is "import". */
 int	ctl_import(struct config *, int, char **);
 
+/* potashctl parse KIND FILE [-o name=value]...: argv[0] is "parse". */
+int	ctl_parse(int, char **);
+
 #endif

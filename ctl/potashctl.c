@@ -27,6 +27,8 @@ usage(int code)
 	    "  check-config   validate the configuration file\n"
 	    "  migrate        apply pending schema migrations\n"
 	    "  import FILE    load observations from JSON lines\n"
+	    "  parse KIND FILE [-o name=value]...\n"
+	    "                 run a collector on a file, print JSON lines\n"
 	    "options:\n"
 	    "  -c FILE        configuration file (default %s)\n"
 	    "  -v             more verbose\n"
@@ -88,6 +90,9 @@ main(int argc, char **argv)
 	cmd = argv[optind];
 
 	log_init(1, LOG_WARNING);
+	/* parse needs no config: it only runs a collector on a file. */
+	if (strcmp(cmd, "parse") == 0)
+		return (ctl_parse(argc - optind, argv + optind));
 	if ((config = config_load(path, &errors)) == NULL) {
 		fprintf(stderr, "%s\n", errors);
 		free(errors);
