@@ -6,6 +6,7 @@
 #ifndef CTL_CTL_H
 #define CTL_CTL_H
 
+#include "collectors/observation.h"
 #include "daemon/config.h"
 
 /* potashctl import FILE: argv[0] is "import". */
@@ -13,5 +14,11 @@ int	ctl_import(struct config *, int, char **);
 
 /* potashctl parse KIND FILE [-o name=value]...: argv[0] is "parse". */
 int	ctl_parse(int, char **);
+
+/* potashctl fetch FEED [--dry-run]: argv[0] is "fetch". */
+int	ctl_fetch(struct config *, int, char **);
+/* Prints observations and events as JSON lines on stdout. */
+void	ctl_print_batch(const struct batch *, const struct sanctions_event *,
+	    size_t);
 
 #endif

@@ -107,61 +107,6 @@ parse_add_option(struct feed *f, const struct collector_ops *ops,
 	return (0);
 }
 
-static void
-parse_print_event(const struct sanctions_event *ev)
-{
-	cJSON	*o = cJSON_CreateObject(), *e = cJSON_CreateObject(), *ents;
-	char	*line;
-	size_t	 i;
-
-#define PARSE_STR(k, v) \
-	((v) != NULL ? cJSON_AddStringToObject(e, k, v) : \
-	    cJSON_AddNullToObject(e, k))
-	PARSE_STR("announced_on", ev->announced_on);
-	PARSE_STR("effective_on", ev->effective_on);
-	PARSE_STR("wind_down_until", ev->wind_down_until);
-	PARSE_STR("jurisdiction", ev->jurisdiction);
-	PARSE_STR("action", ev->action);
-	PARSE_STR("instrument", ev->instrument);
-	ents = cJSON_AddArrayToObject(e, "entities");
-	for (i = 0; i < ev->nentities; i++)
-		cJSON_AddItemToArray(ents, cJSON_CreateString(ev->entities[i]));
-	cJSON_AddNumberToObject(e, "direction", ev->direction);
-	PARSE_STR("summary", ev->summary);
-	PARSE_STR("source_url", ev->source_url);
-	PARSE_STR("verification", ev->verification);
-#undef PARSE_STR
-	cJSON_AddItemToObject(o, "event", e);
-	line = cJSON_PrintUnformatted(o);
-	printf("%s\n", line);
-	free(line);
-	cJSON_Delete(o);
-}
-
-static void
-parse_print(const struct collector_result *res)
-{
-	cJSON	*o;
-	char	*line;
-	size_t	 i;
-
-	for (i = 0; res->batch != NULL && i < res->batch->nobs; i++) {
-		const struct observation *ob = &res->batch->obs[i];
-
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "series", ob->series);
-		cJSON_AddStringToObject(o, "period", ob->period);
-		cJSON_AddStringToObject(o, "value", ob->value);
-		cJSON_AddStringToObject(o, "unit", ob->unit);
-		line = cJSON_PrintUnformatted(o);
-		printf("%s\n", line);
-		free(line);
-		cJSON_Delete(o);
-	}
-	for (i = 0; i < res->nevents; i++)
-		parse_print_event(&res->events[i]);
-}
-
 int
 ctl_parse(int argc, char **argv)
 {
@@ -217,7 +162,7 @@ ctl_parse(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", argv[2], err);
 		goto out;
 	}
-	parse_print(&res);
+	ctl_print_batch(res.batch, res.events, res.nevents);
 	code = 0;
 out:
 	if (ops->free != NULL)

@@ -27,6 +27,8 @@ usage(int code)
 	    "  check-config   validate the configuration file\n"
 	    "  migrate        apply pending schema migrations\n"
 	    "  import FILE    load observations from JSON lines\n"
+	    "  fetch FEED [--dry-run]\n"
+	    "                 run one configured feed now\n"
 	    "  parse KIND FILE [-o name=value]...\n"
 	    "                 run a collector on a file, print JSON lines\n"
 	    "options:\n"
@@ -105,6 +107,8 @@ main(int argc, char **argv)
 		code = 0;
 	} else if (strcmp(cmd, "migrate") == 0)
 		code = ctl_migrate(config);
+	else if (strcmp(cmd, "fetch") == 0)
+		code = ctl_fetch(config, argc - optind, argv + optind);
 	else if (strcmp(cmd, "import") == 0)
 		code = ctl_import(config, argc - optind, argv + optind);
 	else {

@@ -28,7 +28,8 @@ const struct config_option config_feed_options[] = {
 	{ "feed", "kind", CONFIG_STRING, "", 0, 0, NULL, FOFF(kind),
 	  "The feed's kind: which collector fetches and parses it." },
 	{ "feed", "url", CONFIG_STRING, "", 0, 0, NULL, FOFF(url),
-	  "URL to fetch (http, https, or file:// for replays); empty means "
+	  "URL to fetch (http, https, or file:// for replays; \"file:PATH\" "
+	  "is a path relative to the config file's directory); empty means "
 	  "the kind's default endpoint.  Never put an API key here: use "
 	  "secret_file." },
 	{ "feed", "interval", CONFIG_DURATION, "1d", USEC(1), USEC(366 * 86400),
@@ -350,6 +351,39 @@ config_feed_kind_options(const struct config *c, cfg_t *sec,
 	return (failed ? -1 : 0);
 }
 
+/*
+ * "file:PATH" (no "//") names a file relative to the config file's
+ * directory: a convenience for bundled replays such as etc/demo.conf.
+ * It becomes an absolute file:// URL.
+ */
+static void
+config_feed_relative_url(const struct config *c, struct feed *f)
+{
+	const char	*rel = f->url + 5, *slash;
+	char		 cwd[4096], *dir, *url;
+
+	if (*rel == '/') {
+		url = xasprintf("file://%s", rel);
+		free(f->url);
+		f->url = url;
+		return;
+	}
+	slash = strrchr(c->path, '/');
+	if (slash == NULL)
+		dir = xstrdup(".");
+	else
+		dir = xstrndup(c->path, (size_t)(slash - c->path));
+	if (dir[0] != '/') {
+		if (getcwd(cwd, sizeof(cwd)) == NULL)
+			cwd[0] = '\0';
+		url = xasprintf("file://%s/%s/%s", cwd, dir, rel);
+	} else
+		url = xasprintf("file://%s/%s", dir, rel);
+	free(dir);
+	free(f->url);
+	f->url = url;
+}
+
 static int
 config_feed_one(const struct config *c, cfg_t *sec, struct feed *f)
 {
@@ -388,6 +422,9 @@ config_feed_one(const struct config *c, cfg_t *sec, struct feed *f)
 		free(f->url);
 		f->url = xstrdup(ops->default_url);
 	}
+	if (strncmp(f->url, "file:", 5) == 0 &&
+	    strncmp(f->url, "file://", 7) != 0)
+		config_feed_relative_url(c, f);
 	if (*f->url == '\0') {
 		snprintf(msg, sizeof(msg), "url: missing (kind \"%s\" has no "
 		    "default endpoint)", ops->name);

@@ -17,9 +17,11 @@
 #include "potashd-config.h"
 #include "daemon/daemon.h"
 #include "daemon/log.h"
+#include "daemon/scheduler.h"
 #include "daemon/sdnotify.h"
 #include "store/migrate.h"
 #include "store/writer.h"
+#include "transfer/transfer.h"
 #include "util/parse.h"
 #include "util/xmalloc.h"
 
@@ -40,6 +42,9 @@ struct daemon {
 	struct pg		*pg;
 	struct migrate		*migrate;
 	struct writer		*writer;
+	struct transfer		*transfer;
+	struct scheduler	*scheduler;
+	int			 polling;	/* scheduler started */
 	int			 schema_current;
 	int			 ready;		/* READY=1 was sent */
 	int			 stopping;
@@ -83,6 +88,43 @@ daemon_ready(struct daemon *d)
 }
 
 static void
+daemon_output_cb(const struct batch *b, void *arg)
+{
+	struct daemon	*d = arg;
+
+	/* Dropping (spool full) is counted and logged by the writer. */
+	writer_submit(d->writer, b);
+}
+
+static void
+daemon_validators_cb(struct pg *pg, PGresult *res, void *arg)
+{
+	struct daemon	*d = arg;
+	int		 i;
+
+	if (!pg_result_ok(res)) {
+		/* Without validators the first runs are unconditional:
+		 * harmless, so start anyway. */
+		if (res != NULL)
+			log_warnx("feed state: %s", pg_result_error(res));
+	} else {
+		for (i = 0; i < PQntuples(res); i++)
+			scheduler_set_validators(d->scheduler,
+			    PQgetvalue(res, i, 0),
+			    PQgetisnull(res, i, 1) ? NULL :
+			    PQgetvalue(res, i, 1),
+			    PQgetisnull(res, i, 2) ? NULL :
+			    PQgetvalue(res, i, 2));
+	}
+	if (!d->polling && !d->stopping) {
+		d->polling = 1;
+		scheduler_start(d->scheduler);
+		log_info("polling %zu feed%s", d->config->nfeeds,
+		    d->config->nfeeds == 1 ? "" : "s");
+	}
+}
+
+static void
 daemon_drained_cb(void *arg)
 {
 	struct daemon	*d = arg;
@@ -109,6 +151,8 @@ daemon_stop(struct daemon *d, int code)
 	 * holds (the rest goes to the spool), then the loop ends and
 	 * daemon_free closes the database, in the reverse order of
 	 * start-up.  The watchdog keeps pinging while we drain. */
+	if (d->scheduler != NULL)
+		scheduler_stop(d->scheduler);
 	if (d->writer != NULL)
 		writer_drain(d->writer, DAEMON_DRAIN_USEC, daemon_drained_cb,
 		    d);
@@ -129,6 +173,11 @@ daemon_migrate_done_cb(int ok, int applied, const char *msg, void *arg)
 		else
 			log_info("schema: current");
 		writer_pg_ready(d->writer);
+		/* Feeds start once their validators are known. */
+		if (!d->polling && pg_query(d->pg, "SELECT feed, etag, "
+		    "last_modified FROM potash.feed_state", 0, NULL,
+		    daemon_validators_cb, d) == -1)
+			log_warnx("feed state: database connection lost");
 		if (!d->ready)
 			daemon_ready(d);
 		return;
@@ -181,7 +230,7 @@ daemon_reload(struct daemon *d)
 {
 	struct config	*c;
 	struct pg_params params;
-	char		*errors, *line, *save = NULL;
+	char		*errors, *line, *save = NULL, err[512];
 
 	sdnotify_reloading(d->notify);
 	sdnotify_status(d->notify, "reloading %s", d->config->path);
@@ -193,6 +242,11 @@ daemon_reload(struct daemon *d)
 			log_warnx("reload: %s", line);
 		log_warnx("reload: keeping the running configuration");
 		free(errors);
+	} else if (scheduler_configure(d->scheduler, c, err,
+	    sizeof(err)) == -1) {
+		log_warnx("reload: %s; keeping the running configuration",
+		    err);
+		config_free(c);
 	} else {
 		config_free(d->config);
 		d->config = c;
@@ -271,6 +325,7 @@ daemon_new(struct config *config, int verbosity)
 {
 	struct daemon	*d;
 	struct pg_params params;
+	char		 err[512];
 
 	d = xcalloc(1, sizeof(*d));
 	d->config = config;
@@ -307,6 +362,13 @@ daemon_new(struct config *config, int verbosity)
 	daemon_pg_params(config, &params);
 	d->pg = pg_new(d->base, &params, daemon_pg_state_cb, d);
 	d->writer = daemon_writer_new(d);
+	d->transfer = transfer_new(d->base, NULL);
+	if (d->transfer == NULL)
+		fatalx("cannot set up libcurl");
+	d->scheduler = scheduler_new(d->base, d->transfer, daemon_output_cb,
+	    d);
+	if (scheduler_configure(d->scheduler, config, err, sizeof(err)) == -1)
+		fatalx("%s", err);
 	return (d);
 }
 
@@ -327,7 +389,13 @@ daemon_free(struct daemon *d)
 	if (d == NULL)
 		return;
 	migrate_free(d->migrate);
-	/* pg first: it fails the writer's queries while the writer lives. */
+	/* Transfers first (their callbacks reach the scheduler), then the
+	 * scheduler; pg before the writer: it fails the writer's queries
+	 * while the writer lives. */
+	if (d->scheduler != NULL)
+		scheduler_stop(d->scheduler);
+	transfer_free(d->transfer);
+	scheduler_free(d->scheduler);
 	pg_free(d->pg);
 	writer_free(d->writer);
 	if (d->ev_watchdog != NULL)
