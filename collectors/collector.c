@@ -13,7 +13,12 @@
  * The registry: each kind's ops live in collectors/<kind>.c.  Add a kind
  * with one extern line and one table entry, in alphabetical order.
  */
+extern const struct collector_ops collector_ops_csv;
+extern const struct collector_ops collector_ops_json;
+
 static const struct collector_ops *const collector_kinds[] = {
+	&collector_ops_csv,
+	&collector_ops_json,
 	NULL
 };
 
