@@ -93,7 +93,8 @@ ctl_fetch(struct config *config, int argc, char **argv)
 	int			 ch, code = 1;
 
 	memset(&fx, 0, sizeof(fx));
-	optind = 1;
+	/* 0, not 1: GNU getopt then forgets the main parse's state. */
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "n", longopts, NULL)) != -1) {
 		if (ch != 'n') {
 			fprintf(stderr, "usage: potashctl fetch FEED "

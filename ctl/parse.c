@@ -136,8 +136,10 @@ ctl_parse(int argc, char **argv)
 	f.kind = xstrdup(ops->name);
 	f.url = xasprintf("file://%s", argv[2]);
 	f.enabled = 1;
-	optind = 3;
-	while ((ch = getopt(argc, argv, "o:")) != -1) {
+	/* Options follow KIND FILE: parse argv from FILE on, which getopt
+	 * takes for the program name; 0 resets GNU getopt's state. */
+	optind = 0;
+	while ((ch = getopt(argc - 2, argv + 2, "o:")) != -1) {
 		if (ch != 'o' || parse_add_option(&f, ops, optarg) == -1) {
 			if (ch != 'o')
 				fprintf(stderr, "usage: potashctl parse KIND "

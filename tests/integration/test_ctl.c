@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Integration tests of potashctl's data commands: parse (a collector on a
+ * file, JSON lines out, precise errors), import (every bad line reported
+ * as FILE:LINE before anything is written; then counts), and fetch
+ * (--dry-run prints, a real run stores and a second run stores nothing
+ * new).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "testpg.h"
+#include "testproc.h"
+#include "util/xmalloc.h"
+
+struct out {
+	int	 code;
+	char	*text;
+};
+
+/* Runs potashctl with args; stdout and stderr together in out->text. */
+static void
+ctl(struct out *o, const char *const *args)
+{
+	const char	*argv[16];
+	char		*dir = testproc_tmpdir(), *log, *cmd;
+	size_t		 i;
+
+	argv[0] = getenv("POTASHCTL");
+	for (i = 0; args[i] != NULL && i < 14; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	log = xasprintf("%s/out", dir);
+	o->code = testproc_wait(testproc_spawn(argv, NULL, log), 60000);
+	o->text = testproc_read(log);
+	if (o->text == NULL)
+		o->text = xstrdup("");
+	cmd = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(log);
+	free(dir);
+}
+
+static char *
+src(const char *rel)
+{
+	return (xasprintf("%s/%s", getenv("POTASH_SOURCE_ROOT"), rel));
+}
+
+static void
+test_parse(void **state)
+{
+	struct out	 o;
+	char		*file = src("data/demo/feeds/generic-freight.json");
+	const char	*ok[] = { "parse", "json", file, "-o", "rows=data.weekly",
+	    "-o", "period_field=week_ending", "-o", "values=rate=>x/y:USD/t",
+	    NULL };
+	const char	*bad[] = { "parse", "json", file, "-o", "rows=data",
+	    "-o", "period_field=d", "-o", "values=a=>x/y", NULL };
+	const char	*unknown[] = { "parse", "nosuchkind", file, NULL };
+
+	(void)state;
+	ctl(&o, ok);
+	assert_int_equal(o.code, 0);
+	assert_int_equal(strncmp(o.text, "{\"series\":\"x/y\",\"period\":"
+	    "\"2021-01-08\",\"value\":\"30.92\",\"unit\":\"USD/t\"}\n", 70), 0);
+	free(o.text);
+	ctl(&o, bad);
+	assert_int_equal(o.code, 1);
+	assert_non_null(strstr(o.text, "generic-freight.json: "));
+	free(o.text);
+	ctl(&o, unknown);
+	assert_int_equal(o.code, 1);
+	assert_string_equal(o.text, "potashctl: parse: unknown kind "
+	    "\"nosuchkind\"\n");
+	free(o.text);
+	free(file);
+}
+
+static void
+test_import(void **state)
+{
+	const char	*db = "t_ctl_import";
+	struct out	 o;
+	PGconn		*conn;
+	char		*dir = testproc_tmpdir(), *conf, *bad, *good, *want, *v;
+	char		*text;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	conf = xasprintf("%s/c.conf", dir);
+	text = xasprintf("state_directory = \"%s\"\ndatabase {\n conninfo = "
+	    "\"dbname=%s\"\n}\n", dir, db);
+	testproc_write(conf, text);
+	free(text);
+	bad = xasprintf("%s/bad.jsonl", dir);
+	testproc_write(bad,
+	    "{\"series\":\"t/a\",\"period\":\"2025-01\",\"value\":\"1.5\"}\n"
+	    "{\"series\":\"t/a\",\"period\":\"2025-13\",\"value\":\"1.5\"}\n"
+	    "\n"
+	    "{\"series\":\"t/a\",\"period\":\"2025-02\",\"value\":12.5}\n"
+	    "{\"series\":\"t/a\",\"period\":\"2025-03\",\"value\":\"NaN\"}\n"
+	    "not json\n");
+	{
+		const char *args[] = { "-c", conf, "import", bad, NULL };
+
+		ctl(&o, args);
+	}
+	assert_int_equal(o.code, 1);
+	want = xasprintf("%s:2: field \"period\": ", bad);
+	assert_non_null(strstr(o.text, want));
+	free(want);
+	want = xasprintf("%s:4: field \"value\": expected a string such as "
+	    "\"123.45\" (numbers are written as strings to keep them exact)",
+	    bad);
+	assert_non_null(strstr(o.text, want));
+	free(want);
+	want = xasprintf("%s:5: field \"value\": ", bad);
+	assert_non_null(strstr(o.text, want));
+	free(want);
+	want = xasprintf("%s:6: not a JSON object", bad);
+	assert_non_null(strstr(o.text, want));
+	free(want);
+	free(o.text);
+	/* Nothing was written: the file is checked first. */
+	v = testpg_value(conn, "SELECT count(*) FROM potash.observations");
+	assert_string_equal(v, "0");
+	free(v);
+
+	good = xasprintf("%s/good.jsonl", dir);
+	testproc_write(good,
+	    "{\"series\":\"t/a\",\"period\":\"2025-01\",\"value\":\"1.50\","
+	    "\"unit\":\"t\"}\n"
+	    "{\"series\":\"t/a\",\"period\":\"2025-02-01\",\"value\":\"2\","
+	    "\"unit\":\"t\"}\n");
+	{
+		const char *args[] = { "-c", conf, "import", good, NULL };
+
+		ctl(&o, args);
+		assert_int_equal(o.code, 0);
+		want = xasprintf("%s: 2 observations: 2 stored, 0 unchanged, "
+		    "0 revised (1 batch)\n", good);
+		assert_string_equal(o.text, want);
+		free(want);
+		free(o.text);
+		ctl(&o, args);
+		assert_int_equal(o.code, 0);
+		want = xasprintf("%s: 2 observations: 0 stored, 2 unchanged, "
+		    "0 revised (1 batch)\n", good);
+		assert_string_equal(o.text, want);
+		free(want);
+		free(o.text);
+	}
+	v = testpg_value(conn, "SELECT string_agg(value::text, ',' ORDER BY "
+	    "period) FROM potash.observations");
+	assert_string_equal(v, "1.50,2");
+	free(v);
+	text = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(text), 0);
+	free(text);
+	free(conf);
+	free(bad);
+	free(good);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
+static void
+test_fetch_demo_feed(void **state)
+{
+	const char	*db = "t_ctl_fetch";
+	struct out	 o;
+	PGconn		*conn;
+	char		*dir = testproc_tmpdir(), *conf, *text, *v;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	conf = xasprintf("%s/c.conf", dir);
+	text = xasprintf("state_directory = \"%s\"\ndatabase {\n conninfo = "
+	    "\"dbname=%s\"\n}\nfeed \"freight\" {\n kind = json\n url = "
+	    "\"file://%s/data/demo/feeds/generic-freight.json\"\n rows = "
+	    "\"data.weekly\"\n period_field = \"week_ending\"\n values = "
+	    "{\"rate=>demo/freight:USD/t\"}\n}\n", dir, db,
+	    getenv("POTASH_SOURCE_ROOT"));
+	testproc_write(conf, text);
+	free(text);
+	{
+		const char *dry[] = { "-c", conf, "fetch", "freight",
+		    "--dry-run", NULL };
+		const char *run[] = { "-c", conf, "fetch", "freight", NULL };
+		const char *none[] = { "-c", conf, "fetch", "nope", NULL };
+
+		ctl(&o, dry);
+		assert_int_equal(o.code, 0);
+		assert_int_equal(strncmp(o.text, "{\"series\":\"demo/freight\"",
+		    24), 0);
+		free(o.text);
+		v = testpg_value(conn, "SELECT count(*) FROM "
+		    "potash.feed_runs");
+		assert_string_equal(v, "0");
+		free(v);
+		ctl(&o, run);
+		assert_int_equal(o.code, 0);
+		assert_string_equal(o.text, "freight: 294 stored, 0 unchanged, "
+		    "0 revised\n");
+		free(o.text);
+		ctl(&o, run);
+		assert_string_equal(o.text, "freight: 0 stored, 294 unchanged, "
+		    "0 revised\n");
+		free(o.text);
+		ctl(&o, none);
+		assert_int_equal(o.code, 1);
+		assert_non_null(strstr(o.text, "no feed \"nope\""));
+		free(o.text);
+	}
+	v = testpg_value(conn, "SELECT count(*) || ' ' || min(url) FROM "
+	    "potash.feed_runs WHERE feed = 'freight' AND error IS NULL");
+	text = xasprintf("2 file://%s/data/demo/feeds/generic-freight.json",
+	    getenv("POTASH_SOURCE_ROOT"));
+	assert_string_equal(v, text);
+	free(text);
+	free(v);
+	text = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(text), 0);
+	free(text);
+	free(conf);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_import),
+		cmocka_unit_test(test_fetch_demo_feed),
+	};
+
+	if (!testpg_available()) {
+		fprintf(stderr, "no PostgreSQL (PGHOST unset?): run "
+		    "scripts/test\n");
+		return (getenv("POTASH_PGTMP") != NULL ? 1 : 77);
+	}
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
