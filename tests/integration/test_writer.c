@@ -55,8 +55,18 @@ h_state_cb(struct pg *pg, enum pg_state state, const char *why, void *arg)
 	}
 }
 
+static void	h_open_capped(struct harness *, const char *, const char *,
+		    int, uint64_t);
+
 static void
 h_open(struct harness *h, const char *db, const char *dir, int connect)
+{
+	h_open_capped(h, db, dir, connect, 64u * 1024 * 1024);
+}
+
+static void
+h_open_capped(struct harness *h, const char *db, const char *dir,
+    int connect, uint64_t cap)
 {
 	struct pg_params	 p;
 	struct writer_params	 wp;
@@ -77,7 +87,7 @@ h_open(struct harness *h, const char *db, const char *dir, int connect)
 	free(ci);
 	memset(&wp, 0, sizeof(wp));
 	wp.spool_path = h->spool;
-	wp.spool_max = 64u * 1024 * 1024;
+	wp.spool_max = cap;
 	wp.batch_max = 35;
 	wp.batch_delay = 5000;
 	h->w = writer_new(h->base, h->pg, &wp, err, sizeof(err));
@@ -443,6 +453,45 @@ test_replay_twice_is_once(void **state)
 }
 
 static void
+test_spool_cap_drops_newest(void **state)
+{
+	const char	*db = "t_writer_cap";
+	struct harness	 h;
+	struct batch	*b;
+	PGconn		*conn;
+	char		*dir = testproc_tmpdir();
+	int		 i, accepted = 0;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	/* About five batches fit; the database is not reachable yet. */
+	h_open_capped(&h, db, dir, 0, 2600);
+	for (i = 0; i < 12; i++) {
+		b = make_batch(i);
+		if (writer_submit(h.w, b) == WRITER_ACCEPTED) {
+			/* Once one is dropped, every later one is too: the
+			 * newest data goes, the oldest stays. */
+			assert_int_equal(accepted, i);
+			accepted++;
+		}
+		batch_free(b);
+	}
+	assert_true(accepted >= 3 && accepted < 12);
+	assert_int_equal(writer_stats(h.w)->batches_dropped, 12 - accepted);
+	assert_int_equal(writer_stats(h.w)->obs_dropped,
+	    (uint64_t)(12 - accepted) * ROWS);
+	h_close(&h);
+
+	h_open_capped(&h, db, dir, 1, 2600);
+	h_until_idle(&h, 20000);
+	h_close(&h);
+	check_batches(conn, accepted);
+	cleanup_dir(dir);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
+static void
 test_torn_spool_tail(void **state)
 {
 	const char	*db = "t_writer_torn";
@@ -486,6 +535,7 @@ main(void)
 		cmocka_unit_test(test_outage_mid_stream),
 		cmocka_unit_test(test_kill9_with_spool),
 		cmocka_unit_test(test_replay_twice_is_once),
+		cmocka_unit_test(test_spool_cap_drops_newest),
 		cmocka_unit_test(test_torn_spool_tail),
 	};
 
