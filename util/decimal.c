@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/parse.h"
 #include "util/decimal.h"
 
-#define DECIMAL_QUOTE_MAX	48
 /* Nonzero values have their leading digit at 10^-300 .. 10^299. */
 #define DECIMAL_ADJ_MIN		(-300)
 #define DECIMAL_ADJ_MAX		299
@@ -49,40 +49,6 @@ decimal_isspace(char c)
 	    c == '\f' || c == '\r');
 }
 
-/* Writes in[0..len) into out as the body of a quoted, escaped string. */
-static void
-decimal_quote(const char *in, size_t len, char *out, size_t outlen)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	const unsigned char	*p = (const unsigned char *)in;
-	size_t			 n = 0, i;
-
-	/* Room for the longest escape, "...", and the NUL. */
-	if (outlen < 8) {
-		if (outlen > 0)
-			out[0] = '\0';
-		return;
-	}
-	for (i = 0; i < len; i++) {
-		if (i == DECIMAL_QUOTE_MAX || n + 4 + 3 + 1 > outlen) {
-			memcpy(out + n, "...", 3);
-			n += 3;
-			break;
-		}
-		if (p[i] == '"' || p[i] == '\\') {
-			out[n++] = '\\';
-			out[n++] = (char)p[i];
-		} else if (p[i] < 0x20 || p[i] >= 0x7f) {
-			out[n++] = '\\';
-			out[n++] = 'x';
-			out[n++] = hex[p[i] >> 4];
-			out[n++] = hex[p[i] & 0xf];
-		} else
-			out[n++] = (char)p[i];
-	}
-	out[n] = '\0';
-}
-
 /*
  * Fills err with 'what: expected ..., got "..." (why)'; what and why may
  * be NULL.
@@ -91,9 +57,9 @@ static void
 decimal_error(char *err, size_t errlen, const char *what,
     const char *expected, const char *in, size_t len, const char *why)
 {
-	char	q[DECIMAL_QUOTE_MAX * 4 + 8];
+	char	q[PARSE_QUOTE_BUFLEN];
 
-	decimal_quote(in, len, q, sizeof(q));
+	parse_quote(in, len, q, sizeof(q));
 	/* snprintf accepts err == NULL when errlen is 0. */
 	snprintf(err, errlen, "%s%sexpected %s, got \"%s\"%s%s%s",
 	    what != NULL ? what : "", what != NULL ? ": " : "", expected, q,

@@ -16,7 +16,6 @@
 
 #include "util/parse.h"
 
-#define PARSE_QUOTE_MAX	48
 
 struct parse_unit {
 	const char	*name;
@@ -42,9 +41,8 @@ parse_isdigit(char c)
 	return (c >= '0' && c <= '9');
 }
 
-/* Writes s into out as the body of a double-quoted, escaped string. */
-static void
-parse_quote(const char *s, char *out, size_t outlen)
+void
+parse_quote(const char *s, size_t len, char *out, size_t outlen)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	const unsigned char	*p = (const unsigned char *)s;
@@ -56,7 +54,7 @@ parse_quote(const char *s, char *out, size_t outlen)
 			out[0] = '\0';
 		return;
 	}
-	for (i = 0; p[i] != '\0'; i++) {
+	for (i = 0; i < len; i++) {
 		if (i == PARSE_QUOTE_MAX || n + 4 + 3 + 1 > outlen) {
 			memcpy(out + n, "...", 3);
 			n += 3;
@@ -79,10 +77,10 @@ parse_quote(const char *s, char *out, size_t outlen)
 static void
 parse_error(char *err, size_t errlen, const char *expected, const char *s)
 {
-	char	q[PARSE_QUOTE_MAX * 4 + 8];
+	char	q[PARSE_QUOTE_BUFLEN];
 
 	/* snprintf accepts err == NULL when errlen is 0. */
-	parse_quote(s, q, sizeof(q));
+	parse_quote(s, strlen(s), q, sizeof(q));
 	snprintf(err, errlen, "expected %s, got \"%s\"", expected, q);
 }
 

@@ -56,4 +56,16 @@ void	parse_duration_format(uint64_t usec, char *buf, size_t len);
  */
 void	parse_duration_words(uint64_t usec, char *buf, size_t len);
 
+/* At most this many input bytes are quoted in a message. */
+#define PARSE_QUOTE_MAX		48
+/* A buffer that always holds a quoted excerpt. */
+#define PARSE_QUOTE_BUFLEN	(PARSE_QUOTE_MAX * 4 + 8)
+
+/*
+ * Writes in[0..len) into out as the body of a double-quoted string for an
+ * error message: '"' and '\\' escaped, other bytes outside printable ASCII
+ * as \xNN, cut to PARSE_QUOTE_MAX bytes with "...".
+ */
+void	parse_quote(const char *, size_t, char *, size_t);
+
 #endif

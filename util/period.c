@@ -16,9 +16,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/parse.h"
 #include "util/period.h"
 
-#define PERIOD_QUOTE_MAX	48
 #define PERIOD_FRAC_MAX		9
 /* Real offsets run from -12:00 to +14:00. */
 #define PERIOD_OFFSET_MAX	(14 * 60)
@@ -53,46 +53,12 @@ period_isspace(char c)
 	    c == '\f' || c == '\r');
 }
 
-/* Writes in[0..len) into out as the body of a quoted, escaped string. */
-static void
-period_quote(const char *in, size_t len, char *out, size_t outlen)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	const unsigned char	*p = (const unsigned char *)in;
-	size_t			 n = 0, i;
-
-	/* Room for the longest escape, "...", and the NUL. */
-	if (outlen < 8) {
-		if (outlen > 0)
-			out[0] = '\0';
-		return;
-	}
-	for (i = 0; i < len; i++) {
-		if (i == PERIOD_QUOTE_MAX || n + 4 + 3 + 1 > outlen) {
-			memcpy(out + n, "...", 3);
-			n += 3;
-			break;
-		}
-		if (p[i] == '"' || p[i] == '\\') {
-			out[n++] = '\\';
-			out[n++] = (char)p[i];
-		} else if (p[i] < 0x20 || p[i] >= 0x7f) {
-			out[n++] = '\\';
-			out[n++] = 'x';
-			out[n++] = hex[p[i] >> 4];
-			out[n++] = hex[p[i] & 0xf];
-		} else
-			out[n++] = (char)p[i];
-	}
-	out[n] = '\0';
-}
-
 static void
 period_error(char *err, size_t errlen, const char *expected, const char *in)
 {
-	char	q[PERIOD_QUOTE_MAX * 4 + 8];
+	char	q[PARSE_QUOTE_BUFLEN];
 
-	period_quote(in, strlen(in), q, sizeof(q));
+	parse_quote(in, strlen(in), q, sizeof(q));
 	/* snprintf accepts err == NULL when errlen is 0. */
 	snprintf(err, errlen, "expected %s, got \"%s\"%s", expected, q,
 	    strncmp(in, "\xef\xbb\xbf", 3) == 0 ?

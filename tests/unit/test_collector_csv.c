@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "collectors/collector.h"
+#include "testcollector.h"
 #include "util/xmalloc.h"
 
 static const struct collector_ops	*ops;
@@ -25,147 +26,9 @@ static const struct collector_ops	*ops;
 static struct feed *
 test_csv_feed(void)
 {
-	struct feed	*f = xcalloc(1, sizeof(*f));
-
-	f->name = xstrdup("test");
-	f->kind = xstrdup("csv");
-	f->url = xstrdup("https://example.test/export/prices.csv");
-	return (f);
+	return (testcollector_feed("csv", "https://example.test/export/prices.csv"));
 }
 
-/* Sets option name to the NULL-terminated list of values. */
-static void
-test_csv_set(struct feed *f, const char *name, ...)
-{
-	struct feed_option	*o;
-	const char		*v;
-	va_list			 ap;
-
-	f->opts = xreallocarray(f->opts, f->nopts + 1, sizeof(*f->opts));
-	o = &f->opts[f->nopts++];
-	memset(o, 0, sizeof(*o));
-	o->name = xstrdup(name);
-	o->values = xcalloc(1, sizeof(*o->values));
-	va_start(ap, name);
-	while ((v = va_arg(ap, const char *)) != NULL) {
-		o->values = xreallocarray(o->values, o->nvalues + 2,
-		    sizeof(*o->values));
-		o->values[o->nvalues++] = xstrdup(v);
-		o->values[o->nvalues] = NULL;
-	}
-	va_end(ap);
-}
-
-static void
-test_csv_feed_free(struct feed *f)
-{
-	size_t	i, j;
-
-	for (i = 0; i < f->nopts; i++) {
-		for (j = 0; j < f->opts[i].nvalues; j++)
-			free(f->opts[i].values[j]);
-		free(f->opts[i].values);
-		free(f->opts[i].name);
-	}
-	free(f->opts);
-	free(f->name);
-	free(f->kind);
-	free(f->url);
-	free(f->secret);
-	free(f);
-}
-
-static char *
-test_csv_fixture(const char *name, size_t *len)
-{
-	const char	*root = getenv("POTASH_SOURCE_ROOT");
-	char		 path[1024];
-	char		*buf;
-	FILE		*fp;
-	long		 n;
-
-	snprintf(path, sizeof(path), "%s/tests/fixtures/feeds/csv/%s",
-	    root != NULL ? root : ".", name);
-	if ((fp = fopen(path, "rb")) == NULL)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	assert_true(n >= 0);
-	rewind(fp);
-	buf = xmalloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
-	return (buf);
-}
-
-/* Configures f (which must succeed) and parses body into res. */
-static int
-test_csv_run(struct feed *f, const char *body, size_t len,
-    struct collector_result *res, char *err, size_t errlen)
-{
-	void	*data = NULL;
-	char	 cerr[512] = "";
-	char	*copy;
-	int	 rc;
-
-	if (ops->configure(f, &data, cerr, sizeof(cerr)) != 0)
-		fail_msg("configure: %s", cerr);
-	memset(res, 0, sizeof(*res));
-	res->batch = batch_new(f->name);
-	/* The caller guarantees body[len] == '\0' on its own copy. */
-	copy = xmalloc(len + 1);
-	memcpy(copy, body, len);
-	copy[len] = '\0';
-	err[0] = '\0';
-	rc = ops->parse(f, data, copy, len, 0, res, err, errlen);
-	free(copy);
-	ops->free(data);
-	return (rc);
-}
-
-/* Parses body, which must succeed. */
-static void
-test_csv_ok(struct feed *f, const char *body, size_t len,
-    struct collector_result *res)
-{
-	char	err[1024];
-
-	if (test_csv_run(f, body, len, res, err, sizeof(err)) != 0)
-		fail_msg("parse: %s", err);
-}
-
-/* Parses body, which must fail with exactly msg. */
-static void
-test_csv_fails(struct feed *f, const char *body, size_t len, const char *msg)
-{
-	struct collector_result	res;
-	char			err[1024];
-
-	if (test_csv_run(f, body, len, &res, err, sizeof(err)) != -1)
-		fail_msg("parsed, %zu observations", res.batch->nobs);
-	assert_string_equal(err, msg);
-	collector_result_clear(&res);
-}
-
-static void
-test_csv_obs(const struct collector_result *res, size_t i,
-    const char *series, const char *period, const char *value,
-    const char *unit)
-{
-	const struct observation	*o;
-
-	assert_true(i < res->batch->nobs);
-	o = &res->batch->obs[i];
-	assert_string_equal(o->series, series);
-	assert_string_equal(o->period, period);
-	assert_string_equal(o->value, value);
-	if (unit == NULL)
-		assert_null(o->unit);
-	else
-		assert_string_equal(o->unit, unit);
-}
 
 /* A feed on date,close[,...] bodies. */
 static struct feed *
@@ -173,8 +36,8 @@ test_csv_simple(void)
 {
 	struct feed	*f = test_csv_feed();
 
-	test_csv_set(f, "period_column", "date", NULL);
-	test_csv_set(f, "values", "close=>acme/close:USD/t", NULL);
+	testcollector_set(f, "period_column", "date", NULL);
+	testcollector_set(f, "values", "close=>acme/close:USD/t", NULL);
 	return (f);
 }
 
@@ -186,27 +49,27 @@ test_csv_pinksheet(void **state)
 	char			*body;
 	size_t			 len;
 
-	test_csv_set(f, "skip_rows", "4", NULL);
-	test_csv_set(f, "period_column", "Month", NULL);
-	test_csv_set(f, "period_format", "%YM%m", NULL);
-	test_csv_set(f, "values",
+	testcollector_set(f, "skip_rows", "4", NULL);
+	testcollector_set(f, "period_column", "Month", NULL);
+	testcollector_set(f, "period_format", "%YM%m", NULL);
+	testcollector_set(f, "values",
 	    "Potassium chloride ($/mt)=>pinksheet/potash:USD/t",
 	    "Urea ($/mt)=>pinksheet/urea:USD/t", NULL);
-	test_csv_set(f, "skip_values", "\xe2\x80\xa6", "", NULL);
-	body = test_csv_fixture("pinksheet-monthly-extract.csv", &len);
-	test_csv_ok(f, body, len, &res);
+	testcollector_set(f, "skip_values", "\xe2\x80\xa6", "", NULL);
+	body = testcollector_fixture("csv", "pinksheet-monthly-extract.csv", &len);
+	testcollector_ok(ops, f, body, len, &res);
 	assert_int_equal(res.batch->nobs, 11);
-	test_csv_obs(&res, 0, "pinksheet/potash", "2024-10-01", "286.00",
+	testcollector_obs(&res, 0, "pinksheet/potash", "2024-10-01", "286.00",
 	    "USD/t");
-	test_csv_obs(&res, 1, "pinksheet/urea", "2024-10-01", "356.25",
+	testcollector_obs(&res, 1, "pinksheet/urea", "2024-10-01", "356.25",
 	    "USD/t");
 	/* 2024M12 has no urea price ("…"). */
-	test_csv_obs(&res, 4, "pinksheet/potash", "2024-12-01", "284.50",
+	testcollector_obs(&res, 4, "pinksheet/potash", "2024-12-01", "284.50",
 	    "USD/t");
-	test_csv_obs(&res, 5, "pinksheet/potash", "2025-01-01", "296.25",
+	testcollector_obs(&res, 5, "pinksheet/potash", "2025-01-01", "296.25",
 	    "USD/t");
 	/* The empty ",,,," row is skipped. */
-	test_csv_obs(&res, 10, "pinksheet/urea", "2025-03-01", "402.06",
+	testcollector_obs(&res, 10, "pinksheet/urea", "2025-03-01", "402.06",
 	    "USD/t");
 	assert_int_equal(res.batch->nseries, 2);
 	assert_string_equal(res.batch->series[0].key, "pinksheet/potash");
@@ -215,27 +78,27 @@ test_csv_pinksheet(void **state)
 	collector_result_clear(&res);
 
 	/* Without "…" as a marker it is an error, on its physical line. */
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 	f = test_csv_feed();
-	test_csv_set(f, "skip_rows", "4", NULL);
-	test_csv_set(f, "period_column", "Month", NULL);
-	test_csv_set(f, "period_format", "%YM%m", NULL);
-	test_csv_set(f, "values", "Phosphate rock ($/mt)=>pinksheet/rock",
+	testcollector_set(f, "skip_rows", "4", NULL);
+	testcollector_set(f, "period_column", "Month", NULL);
+	testcollector_set(f, "period_format", "%YM%m", NULL);
+	testcollector_set(f, "values", "Phosphate rock ($/mt)=>pinksheet/rock",
 	    NULL);
-	test_csv_fails(f, body, len, "line 12, column \"Phosphate rock "
+	testcollector_fails(ops, f, body, len, "line 12, column \"Phosphate rock "
 	    "($/mt)\": expected a decimal number such as -1234.5 or 1.5e3, "
 	    "got \"\\xe2\\x80\\xa6\"");
 
 	/* Without skip_rows the title is the header. */
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 	f = test_csv_feed();
-	test_csv_set(f, "period_column", "Month", NULL);
-	test_csv_set(f, "values", "Urea ($/mt)=>pinksheet/urea", NULL);
-	test_csv_fails(f, body, len, "column \"Month\" is not in the header "
+	testcollector_set(f, "period_column", "Month", NULL);
+	testcollector_set(f, "values", "Urea ($/mt)=>pinksheet/urea", NULL);
+	testcollector_fails(ops, f, body, len, "column \"Month\" is not in the header "
 	    "(line 1): \"World Bank Commodity Price Data (The Pink "
 	    "Sheet)...\"");
 	free(body);
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -246,42 +109,42 @@ test_csv_european(void **state)
 	char			*body;
 	size_t			 len;
 
-	test_csv_set(f, "delimiter", ";", NULL);
-	test_csv_set(f, "decimal_comma", "true", NULL);
-	test_csv_set(f, "period_column", "Datum", NULL);
-	test_csv_set(f, "period_format", "%d.%m.%Y", NULL);
-	test_csv_set(f, "values",
+	testcollector_set(f, "delimiter", ";", NULL);
+	testcollector_set(f, "decimal_comma", "true", NULL);
+	testcollector_set(f, "period_column", "Datum", NULL);
+	testcollector_set(f, "period_format", "%d.%m.%Y", NULL);
+	testcollector_set(f, "values",
 	    "Kaliumchlorid granuliert (EUR/t)=>haendler/kcl-gran:EUR/t",
 	    "Menge (t)=>haendler/kcl-gran-menge:t", NULL);
-	test_csv_set(f, "skip_values", "-", "", NULL);
-	body = test_csv_fixture("european-decimal-comma.csv", &len);
-	test_csv_ok(f, body, len, &res);
+	testcollector_set(f, "skip_values", "-", "", NULL);
+	body = testcollector_fixture("csv", "european-decimal-comma.csv", &len);
+	testcollector_ok(ops, f, body, len, &res);
 	assert_int_equal(res.batch->nobs, 7);
-	test_csv_obs(&res, 0, "haendler/kcl-gran", "2025-01-02", "1234.56",
+	testcollector_obs(&res, 0, "haendler/kcl-gran", "2025-01-02", "1234.56",
 	    "EUR/t");
-	test_csv_obs(&res, 1, "haendler/kcl-gran-menge", "2025-01-02",
+	testcollector_obs(&res, 1, "haendler/kcl-gran-menge", "2025-01-02",
 	    "12500", "t");
-	test_csv_obs(&res, 2, "haendler/kcl-gran", "2025-01-03", "1236.10",
+	testcollector_obs(&res, 2, "haendler/kcl-gran", "2025-01-03", "1236.10",
 	    "EUR/t");
-	test_csv_obs(&res, 4, "haendler/kcl-gran-menge", "2025-01-06", "0",
+	testcollector_obs(&res, 4, "haendler/kcl-gran-menge", "2025-01-06", "0",
 	    "t");
-	test_csv_obs(&res, 5, "haendler/kcl-gran", "2025-01-07", "1240.00",
+	testcollector_obs(&res, 5, "haendler/kcl-gran", "2025-01-07", "1240.00",
 	    "EUR/t");
 	collector_result_clear(&res);
 
 	/* The same file read with a dot: the comma is refused, by line. */
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 	f = test_csv_feed();
-	test_csv_set(f, "delimiter", ";", NULL);
-	test_csv_set(f, "period_column", "Datum", NULL);
-	test_csv_set(f, "period_format", "%d.%m.%Y", NULL);
-	test_csv_set(f, "values",
+	testcollector_set(f, "delimiter", ";", NULL);
+	testcollector_set(f, "period_column", "Datum", NULL);
+	testcollector_set(f, "period_format", "%d.%m.%Y", NULL);
+	testcollector_set(f, "values",
 	    "Kaliumchlorid granuliert (EUR/t)=>haendler/kcl-gran:EUR/t", NULL);
-	test_csv_fails(f, body, len, "line 2, column \"Kaliumchlorid "
+	testcollector_fails(ops, f, body, len, "line 2, column \"Kaliumchlorid "
 	    "granuliert (EUR/t)\": expected a decimal number such as -1234.5 "
 	    "or 1.5e3, got \"1.234,56\"");
 	free(body);
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -292,29 +155,29 @@ test_csv_quoted(void **state)
 	char			*body, *p;
 	size_t			 len;
 
-	body = test_csv_fixture("quoted-multiline.csv", &len);
-	test_csv_ok(f, body, len, &res);
+	body = testcollector_fixture("csv", "quoted-multiline.csv", &len);
+	testcollector_ok(ops, f, body, len, &res);
 	assert_int_equal(res.batch->nobs, 3);
-	test_csv_obs(&res, 0, "acme/close", "2025-01-02", "312.50", "USD/t");
-	test_csv_obs(&res, 1, "acme/close", "2025-01-03", "313.75", "USD/t");
-	test_csv_obs(&res, 2, "acme/close", "2025-01-07", "314.00", "USD/t");
+	testcollector_obs(&res, 0, "acme/close", "2025-01-02", "312.50", "USD/t");
+	testcollector_obs(&res, 1, "acme/close", "2025-01-03", "313.75", "USD/t");
+	testcollector_obs(&res, 2, "acme/close", "2025-01-07", "314.00", "USD/t");
 	collector_result_clear(&res);
 
 	/* Lines are counted through the line breaks inside quotes. */
 	p = strstr(body, "314.00");
 	memcpy(p, "31x.00", 6);
-	test_csv_fails(f, body, len, "line 7, column \"close\": expected a "
+	testcollector_fails(ops, f, body, len, "line 7, column \"close\": expected a "
 	    "decimal number such as -1234.5 or 1.5e3, got \"31x.00\"");
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 
 	f = test_csv_feed();
-	test_csv_set(f, "period_column", "date", NULL);
-	test_csv_set(f, "values", "notes=>acme/notes", NULL);
-	test_csv_fails(f, body, len, "line 2, column \"notes\": expected a "
+	testcollector_set(f, "period_column", "date", NULL);
+	testcollector_set(f, "values", "notes=>acme/notes", NULL);
+	testcollector_fails(ops, f, body, len, "line 2, column \"notes\": expected a "
 	    "decimal number such as -1234.5 or 1.5e3, got \"two\\x0d\\x0a"
 	    "lines\"");
 	free(body);
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -324,35 +187,35 @@ test_csv_no_header(void **state)
 	struct collector_result	 res;
 	const char		*b;
 
-	test_csv_set(f, "header", "false", NULL);
-	test_csv_set(f, "delimiter", "tab", NULL);
-	test_csv_set(f, "period_column", "1", NULL);
-	test_csv_set(f, "period_format", "%d/%m/%Y", NULL);
-	test_csv_set(f, "values", "3=>acme/close:USD/t", NULL);
+	testcollector_set(f, "header", "false", NULL);
+	testcollector_set(f, "delimiter", "tab", NULL);
+	testcollector_set(f, "period_column", "1", NULL);
+	testcollector_set(f, "period_format", "%d/%m/%Y", NULL);
+	testcollector_set(f, "values", "3=>acme/close:USD/t", NULL);
 	b = "02/01/2025\tx\t312.5\n03/01/2025\ty\t313\n";
-	test_csv_ok(f, b, strlen(b), &res);
+	testcollector_ok(ops, f, b, strlen(b), &res);
 	assert_int_equal(res.batch->nobs, 2);
-	test_csv_obs(&res, 0, "acme/close", "2025-01-02", "312.5", "USD/t");
-	test_csv_obs(&res, 1, "acme/close", "2025-01-03", "313", "USD/t");
+	testcollector_obs(&res, 0, "acme/close", "2025-01-02", "312.5", "USD/t");
+	testcollector_obs(&res, 1, "acme/close", "2025-01-03", "313", "USD/t");
 	assert_null(res.batch->series[0].name);
 	collector_result_clear(&res);
 	b = "02/01/2025\tx\t312.5\n03/01/2025\ty\tn/a\n";
-	test_csv_fails(f, b, strlen(b), "line 2, column 3: expected a decimal "
+	testcollector_fails(ops, f, b, strlen(b), "line 2, column 3: expected a decimal "
 	    "number such as -1234.5 or 1.5e3, got \"n/a\"");
 	b = "02/01/2025\tx\n";
-	test_csv_fails(f, b, strlen(b), "column 3 does not exist: line 1 has 2 "
+	testcollector_fails(ops, f, b, strlen(b), "column 3 does not exist: line 1 has 2 "
 	    "fields");
 	b = "2025-01-02\tx\t1\n";
-	test_csv_fails(f, b, strlen(b), "line 1, column 1: expected a period "
+	testcollector_fails(ops, f, b, strlen(b), "line 1, column 1: expected a period "
 	    "in the format \"%d/%m/%Y\", got \"2025-01-02\"");
 	b = "02/01/2025\tx\t1\n03/01/2025\t2\n";
-	test_csv_fails(f, b, strlen(b), "line 2: expected 3 fields as on line "
+	testcollector_fails(ops, f, b, strlen(b), "line 2: expected 3 fields as on line "
 	    "1, got 2");
 	/* No rows at all: nothing to store, no error. */
-	test_csv_ok(f, "\n\n", 2, &res);
+	testcollector_ok(ops, f, "\n\n", 2, &res);
 	assert_int_equal(res.batch->nobs, 0);
 	collector_result_clear(&res);
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -364,19 +227,19 @@ test_csv_line_ends(void **state)
 
 	/* Lone CR (old Mac exports), blank lines, no final newline. */
 	b = "date,close\r2025-01-02,1\r\r2025-01-03,2";
-	test_csv_ok(f, b, strlen(b), &res);
+	testcollector_ok(ops, f, b, strlen(b), &res);
 	assert_int_equal(res.batch->nobs, 2);
-	test_csv_obs(&res, 1, "acme/close", "2025-01-03", "2", "USD/t");
+	testcollector_obs(&res, 1, "acme/close", "2025-01-03", "2", "USD/t");
 	collector_result_clear(&res);
 	b = "date,close\r2025-01-02,1\r\r2025-01-03,x";
-	test_csv_fails(f, b, strlen(b), "line 4, column \"close\": expected a "
+	testcollector_fails(ops, f, b, strlen(b), "line 4, column \"close\": expected a "
 	    "decimal number such as -1234.5 or 1.5e3, got \"x\"");
 	/* Spaces around cells and header names do not matter. */
 	b = " date , close \n 2025-01-02 , 1.5 \n";
-	test_csv_ok(f, b, strlen(b), &res);
-	test_csv_obs(&res, 0, "acme/close", "2025-01-02", "1.5", "USD/t");
+	testcollector_ok(ops, f, b, strlen(b), &res);
+	testcollector_obs(&res, 0, "acme/close", "2025-01-02", "1.5", "USD/t");
 	collector_result_clear(&res);
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -385,54 +248,54 @@ test_csv_broken(void **state)
 	struct feed	*f = test_csv_simple();
 	const char	*b;
 
-	test_csv_fails(f, "", 0, "empty body (expected CSV)");
-	test_csv_fails(f, "\r\n\r\n", 4, "no header line");
-	test_csv_fails(f, "date,close\n2025-01-02,1\0\n", 25, "line 2: NUL "
+	testcollector_fails(ops, f, "", 0, "empty body (expected CSV)");
+	testcollector_fails(ops, f, "\r\n\r\n", 4, "no header line");
+	testcollector_fails(ops, f, "date,close\n2025-01-02,1\0\n", 25, "line 2: NUL "
 	    "byte at byte 23 (not a text file?)");
 	b = "date,close,notes\n2025-01-02,1,\"abc\n2025-01-03,2,x\n";
-	test_csv_fails(f, b, strlen(b), "line 2, field 3: the quoted field "
+	testcollector_fails(ops, f, b, strlen(b), "line 2, field 3: the quoted field "
 	    "never ends (truncated?)");
 	b = "date,close\n\"2025-01-02\"x,1\n";
-	test_csv_fails(f, b, strlen(b), "line 2, field 1: unexpected \"x\" "
+	testcollector_fails(ops, f, b, strlen(b), "line 2, field 1: unexpected \"x\" "
 	    "after the closing quote (a quote inside a quoted field is "
 	    "written twice)");
 	b = "date,close,volume\n2025-01-02,1,5\n2025-01-03,2";
-	test_csv_fails(f, b, strlen(b), "line 3: expected 3 fields as in the "
+	testcollector_fails(ops, f, b, strlen(b), "line 3: expected 3 fields as in the "
 	    "header on line 1, got 2");
 	b = "date,close\n2025-01-02,1\n2025-01-03,2,\n";
-	test_csv_fails(f, b, strlen(b), "line 3: expected 2 fields as in the "
+	testcollector_fails(ops, f, b, strlen(b), "line 3: expected 2 fields as in the "
 	    "header on line 1, got 3");
 	b = "Date,Close\n2025-01-02,1\n";
-	test_csv_fails(f, b, strlen(b), "column \"date\" is not in the header "
+	testcollector_fails(ops, f, b, strlen(b), "column \"date\" is not in the header "
 	    "(line 1): \"Date\", \"Close\"");
 	b = "<html><body>503 Service Unavailable</body></html>\n";
-	test_csv_fails(f, b, strlen(b), "column \"date\" is not in the header "
+	testcollector_fails(ops, f, b, strlen(b), "column \"date\" is not in the header "
 	    "(line 1, an HTML error page?): \"<html><body>503 Service "
 	    "Unavailable</body></html...\"");
 	b = "date,close,close\n2025-01-02,1,2\n";
-	test_csv_fails(f, b, strlen(b), "column \"close\" is in the header "
+	testcollector_fails(ops, f, b, strlen(b), "column \"close\" is in the header "
 	    "(line 1) twice: columns 2 and 3");
 	b = "date,close\n2025-01-02,1\n2025-01-03,2\n2025-01-02,3\n";
-	test_csv_fails(f, b, strlen(b), "line 4: a second value of "
+	testcollector_fails(ops, f, b, strlen(b), "line 4: a second value of "
 	    "\"acme/close\" for 2025-01-02 (the first is on line 2)");
 	b = "date,close\n2025-01-02,1\n\n\n\n\n2025-01-07,12,5x\n";
-	test_csv_fails(f, b, strlen(b), "line 7: expected 2 fields as in the "
+	testcollector_fails(ops, f, b, strlen(b), "line 7: expected 2 fields as in the "
 	    "header on line 1, got 3");
 	b = "date,close\n2025-01-02,1\n\n\n\n\n2025-01-07,\"12,5x\"\n";
-	test_csv_fails(f, b, strlen(b), "line 7, column \"close\": expected a "
+	testcollector_fails(ops, f, b, strlen(b), "line 7, column \"close\": expected a "
 	    "decimal number such as -1234.5 or 1.5e3, got \"12,5x\"");
 	b = "date,close\n2025-13-02,1\n";
-	test_csv_fails(f, b, strlen(b), "line 2, column \"date\": expected a "
+	testcollector_fails(ops, f, b, strlen(b), "line 2, column \"date\": expected a "
 	    "month between 01 and 12, got \"2025-13-02\"");
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 
 	f = test_csv_simple();
-	test_csv_set(f, "skip_rows", "5", NULL);
-	test_csv_fails(f, "title\nnotes", 11, "skip_rows = 5, but the body has "
+	testcollector_set(f, "skip_rows", "5", NULL);
+	testcollector_fails(ops, f, "title\nnotes", 11, "skip_rows = 5, but the body has "
 	    "only 2 lines");
-	test_csv_fails(f, "1\n2\n3\n4\n5\n", 10, "no header line after "
+	testcollector_fails(ops, f, "1\n2\n3\n4\n5\n", 10, "no header line after "
 	    "skip_rows");
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -443,41 +306,41 @@ test_csv_values(void **state)
 	const char		*b;
 
 	b = "date,close\n2025-01-02,1e400\n";
-	test_csv_fails(f, b, strlen(b), "line 2, column \"close\": number out "
+	testcollector_fails(ops, f, b, strlen(b), "line 2, column \"close\": number out "
 	    "of range: expected a magnitude between 1e-300 and 1e300, got "
 	    "\"1e400\"");
 	b = "date,close\n2025-01-02,NaN\n";
-	test_csv_fails(f, b, strlen(b), "line 2, column \"close\": expected a "
+	testcollector_fails(ops, f, b, strlen(b), "line 2, column \"close\": expected a "
 	    "finite decimal number, got \"NaN\"");
 	b = "date,close\n2025-01-02,-Infinity\n";
-	test_csv_fails(f, b, strlen(b), "line 2, column \"close\": expected a "
+	testcollector_fails(ops, f, b, strlen(b), "line 2, column \"close\": expected a "
 	    "finite decimal number, got \"-Infinity\"");
 	/* Invalid UTF-8 in a used cell is an error... */
 	b = "date,close,notes\n2025-01-02,1\xe9,x\n";
-	test_csv_fails(f, b, strlen(b), "line 2, column \"close\": expected a "
+	testcollector_fails(ops, f, b, strlen(b), "line 2, column \"close\": expected a "
 	    "decimal number such as -1234.5 or 1.5e3, got \"1\\xe9\" (invalid "
 	    "UTF-8 at offset 1)");
 	/* ...in a column nobody reads it is left alone (Latin-1 notes). */
 	b = "date,close,notes\n2025-01-02,1.25,caf\xe9\n";
-	test_csv_ok(f, b, strlen(b), &res);
+	testcollector_ok(ops, f, b, strlen(b), &res);
 	assert_int_equal(res.batch->nobs, 1);
-	test_csv_obs(&res, 0, "acme/close", "2025-01-02", "1.25", "USD/t");
+	testcollector_obs(&res, 0, "acme/close", "2025-01-02", "1.25", "USD/t");
 	collector_result_clear(&res);
 	/* Empty cells are missing, not 0; unset skip_values means "". */
 	b = "date,close\n2025-01-02,\n2025-01-03,  \n2025-01-06,0\n";
-	test_csv_ok(f, b, strlen(b), &res);
+	testcollector_ok(ops, f, b, strlen(b), &res);
 	assert_int_equal(res.batch->nobs, 1);
-	test_csv_obs(&res, 0, "acme/close", "2025-01-06", "0", "USD/t");
+	testcollector_obs(&res, 0, "acme/close", "2025-01-06", "0", "USD/t");
 	collector_result_clear(&res);
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 
 	/* skip_values replaces the default: an empty cell is an error. */
 	f = test_csv_simple();
-	test_csv_set(f, "skip_values", "n/a", NULL);
+	testcollector_set(f, "skip_values", "n/a", NULL);
 	b = "date,close\n2025-01-02,n/a\n2025-01-03,\n";
-	test_csv_fails(f, b, strlen(b), "line 3, column \"close\": expected a "
+	testcollector_fails(ops, f, b, strlen(b), "line 3, column \"close\": expected a "
 	    "decimal number such as -1234.5 or 1.5e3, got \"\"");
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -488,14 +351,14 @@ test_csv_bom(void **state)
 	const char		*b;
 
 	b = "\xef\xbb\xbf" "date,close\n2025-01-02,1\n";
-	test_csv_ok(f, b, strlen(b), &res);
+	testcollector_ok(ops, f, b, strlen(b), &res);
 	assert_int_equal(res.batch->nobs, 1);
 	collector_result_clear(&res);
 	/* Only at the very start: elsewhere it is part of a name. */
 	b = "\n\xef\xbb\xbf" "date,close\n2025-01-02,1\n";
-	test_csv_fails(f, b, strlen(b), "column \"date\" is not in the header "
+	testcollector_fails(ops, f, b, strlen(b), "column \"date\" is not in the header "
 	    "(line 2): \"\\xef\\xbb\\xbfdate\", \"close\"");
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -519,18 +382,18 @@ test_csv_deep(void **state)
 		b[n++] = '"';
 	}
 	n += (size_t)sprintf(b + n, "\",x\n");
-	test_csv_fails(f, b, n, "line 3, column \"close\": expected a decimal "
+	testcollector_fails(ops, f, b, n, "line 3, column \"close\": expected a decimal "
 	    "number such as -1234.5 or 1.5e3, got \"\\\"\\\"\\\"\\\"\\\"\\\""
 	    "\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\""
 	    "\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\""
 	    "\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"\\\"...\"");
 	/* Only the first row: the deep cell is a note, not read. */
 	b[strstr(b, "\n2025-01-03") - b + 1] = '\0';
-	test_csv_ok(f, b, strlen(b), &res);
+	testcollector_ok(ops, f, b, strlen(b), &res);
 	assert_int_equal(res.batch->nobs, 1);
 	collector_result_clear(&res);
 	free(b);
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -552,14 +415,14 @@ test_csv_huge(void **state)
 	memset(b + n, 'x', cap - n - strlen(tail));
 	memcpy(b + cap - strlen(tail), tail, strlen(tail));
 	b[cap] = '\0';
-	test_csv_ok(f, b, cap, &res);
+	testcollector_ok(ops, f, b, cap, &res);
 	assert_int_equal(res.batch->nobs, 1);
-	test_csv_obs(&res, 0, "acme/close", "2025-01-02", "42.5", "USD/t");
+	testcollector_obs(&res, 0, "acme/close", "2025-01-02", "42.5", "USD/t");
 	collector_result_clear(&res);
-	test_csv_fails(f, b, cap - 10, "line 2, field 3: the quoted field "
+	testcollector_fails(ops, f, b, cap - 10, "line 2, field 3: the quoted field "
 	    "never ends (truncated?)");
 	free(b);
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -579,8 +442,8 @@ test_csv_request(void **state)
 	collector_request_clear(&req);
 	ops->free(data);
 
-	test_csv_set(f, "secret_query", "token", NULL);
-	test_csv_set(f, "secret_header", "X-API-Key", NULL);
+	testcollector_set(f, "secret_query", "token", NULL);
+	testcollector_set(f, "secret_header", "X-API-Key", NULL);
 	f->secret = xstrdup("a b");
 	assert_int_equal(ops->configure(f, &data, err, sizeof(err)), 0);
 	assert_int_equal(ops->request(f, data, 0, &req, err, sizeof(err)), 0);
@@ -589,7 +452,7 @@ test_csv_request(void **state)
 	assert_string_equal(req.headers[1], "X-API-Key: a b");
 	collector_request_clear(&req);
 	ops->free(data);
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -601,7 +464,7 @@ test_csv_config_fails(struct feed *f, const char *msg)
 	assert_int_equal(ops->configure(f, &data, err, sizeof(err)), -1);
 	assert_null(data);
 	assert_string_equal(err, msg);
-	test_csv_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -610,50 +473,50 @@ test_csv_configure(void **state)
 	struct feed	*f;
 
 	f = test_csv_simple();
-	test_csv_set(f, "delimiter", ";;", NULL);
+	testcollector_set(f, "delimiter", ";;", NULL);
 	test_csv_config_fails(f, "delimiter: expected one character such as "
 	    "\",\" or \";\", or \"tab\", got \";;\"");
 
 	f = test_csv_simple();
-	test_csv_set(f, "delimiter", "\"", NULL);
+	testcollector_set(f, "delimiter", "\"", NULL);
 	test_csv_config_fails(f, "delimiter: expected one character such as "
 	    "\",\" or \";\", or \"tab\", got \"\"\"");
 
 	f = test_csv_simple();
-	test_csv_set(f, "header", "maybe", NULL);
+	testcollector_set(f, "header", "maybe", NULL);
 	test_csv_config_fails(f, "header: expected true or false, got "
 	    "\"maybe\"");
 
 	f = test_csv_simple();
-	test_csv_set(f, "skip_rows", "-1", NULL);
+	testcollector_set(f, "skip_rows", "-1", NULL);
 	test_csv_config_fails(f, "skip_rows: expected an integer between 0 "
 	    "and 1000000, got \"-1\"");
 
 	f = test_csv_feed();
-	test_csv_set(f, "values", "close=>acme/close", NULL);
+	testcollector_set(f, "values", "close=>acme/close", NULL);
 	test_csv_config_fails(f, "period_column: missing: name the column "
 	    "holding each row's period, e.g. \"Month\" or \"1\"");
 
 	f = test_csv_simple();
-	test_csv_set(f, "header", "false", NULL);
+	testcollector_set(f, "header", "false", NULL);
 	test_csv_config_fails(f, "period_column: expected a column number "
 	    "from 1 (header = false), got \"date\"");
 
 	f = test_csv_feed();
-	test_csv_set(f, "header", "off", NULL);
-	test_csv_set(f, "period_column", "1", NULL);
-	test_csv_set(f, "values", "close=>acme/close", NULL);
+	testcollector_set(f, "header", "off", NULL);
+	testcollector_set(f, "period_column", "1", NULL);
+	testcollector_set(f, "values", "close=>acme/close", NULL);
 	test_csv_config_fails(f, "values: \"close=>acme/close\": expected a "
 	    "column number from 1 (header = false), got \"close\"");
 
 	f = test_csv_feed();
-	test_csv_set(f, "period_column", "0", NULL);
-	test_csv_set(f, "values", "2=>acme/close", NULL);
+	testcollector_set(f, "period_column", "0", NULL);
+	testcollector_set(f, "values", "2=>acme/close", NULL);
 	test_csv_config_fails(f, "period_column: expected a column number "
 	    "from 1, got \"0\"");
 
 	f = test_csv_simple();
-	test_csv_set(f, "period_format", "%d.%m", NULL);
+	testcollector_set(f, "period_format", "%d.%m", NULL);
 	test_csv_config_fails(f, "period_format: \"%d.%m\" has no year (%Y or "
 	    "%y)");
 }

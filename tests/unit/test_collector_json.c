@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "collectors/collector.h"
+#include "testcollector.h"
 #include "util/xmalloc.h"
 
 static const struct collector_ops	*ops;
@@ -25,147 +26,9 @@ static const struct collector_ops	*ops;
 static struct feed *
 test_json_feed(void)
 {
-	struct feed	*f = xcalloc(1, sizeof(*f));
-
-	f->name = xstrdup("test");
-	f->kind = xstrdup("json");
-	f->url = xstrdup("https://example.test/api/v1/prices");
-	return (f);
+	return (testcollector_feed("json", "https://example.test/api/v1/prices"));
 }
 
-/* Sets option name to the NULL-terminated list of values. */
-static void
-test_json_set(struct feed *f, const char *name, ...)
-{
-	struct feed_option	*o;
-	const char		*v;
-	va_list			 ap;
-
-	f->opts = xreallocarray(f->opts, f->nopts + 1, sizeof(*f->opts));
-	o = &f->opts[f->nopts++];
-	memset(o, 0, sizeof(*o));
-	o->name = xstrdup(name);
-	o->values = xcalloc(1, sizeof(*o->values));
-	va_start(ap, name);
-	while ((v = va_arg(ap, const char *)) != NULL) {
-		o->values = xreallocarray(o->values, o->nvalues + 2,
-		    sizeof(*o->values));
-		o->values[o->nvalues++] = xstrdup(v);
-		o->values[o->nvalues] = NULL;
-	}
-	va_end(ap);
-}
-
-static void
-test_json_feed_free(struct feed *f)
-{
-	size_t	i, j;
-
-	for (i = 0; i < f->nopts; i++) {
-		for (j = 0; j < f->opts[i].nvalues; j++)
-			free(f->opts[i].values[j]);
-		free(f->opts[i].values);
-		free(f->opts[i].name);
-	}
-	free(f->opts);
-	free(f->name);
-	free(f->kind);
-	free(f->url);
-	free(f->secret);
-	free(f);
-}
-
-static char *
-test_json_fixture(const char *name, size_t *len)
-{
-	const char	*root = getenv("POTASH_SOURCE_ROOT");
-	char		 path[1024];
-	char		*buf;
-	FILE		*fp;
-	long		 n;
-
-	snprintf(path, sizeof(path), "%s/tests/fixtures/feeds/json/%s",
-	    root != NULL ? root : ".", name);
-	if ((fp = fopen(path, "rb")) == NULL)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	assert_true(n >= 0);
-	rewind(fp);
-	buf = xmalloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
-	return (buf);
-}
-
-/* Configures f (which must succeed) and parses body into res. */
-static int
-test_json_run(struct feed *f, const char *body, size_t len,
-    struct collector_result *res, char *err, size_t errlen)
-{
-	void	*data = NULL;
-	char	 cerr[512] = "";
-	char	*copy;
-	int	 rc;
-
-	if (ops->configure(f, &data, cerr, sizeof(cerr)) != 0)
-		fail_msg("configure: %s", cerr);
-	memset(res, 0, sizeof(*res));
-	res->batch = batch_new(f->name);
-	/* The caller guarantees body[len] == '\0' on its own copy. */
-	copy = xmalloc(len + 1);
-	memcpy(copy, body, len);
-	copy[len] = '\0';
-	err[0] = '\0';
-	rc = ops->parse(f, data, copy, len, 0, res, err, errlen);
-	free(copy);
-	ops->free(data);
-	return (rc);
-}
-
-/* Parses body, which must succeed. */
-static void
-test_json_ok(struct feed *f, const char *body, size_t len,
-    struct collector_result *res)
-{
-	char	err[1024];
-
-	if (test_json_run(f, body, len, res, err, sizeof(err)) != 0)
-		fail_msg("parse: %s", err);
-}
-
-/* Parses body, which must fail with exactly msg. */
-static void
-test_json_fails(struct feed *f, const char *body, size_t len, const char *msg)
-{
-	struct collector_result	res;
-	char			err[1024];
-
-	if (test_json_run(f, body, len, &res, err, sizeof(err)) != -1)
-		fail_msg("parsed, %zu observations", res.batch->nobs);
-	assert_string_equal(err, msg);
-	collector_result_clear(&res);
-}
-
-static void
-test_json_obs(const struct collector_result *res, size_t i,
-    const char *series, const char *period, const char *value,
-    const char *unit)
-{
-	const struct observation	*o;
-
-	assert_true(i < res->batch->nobs);
-	o = &res->batch->obs[i];
-	assert_string_equal(o->series, series);
-	assert_string_equal(o->period, period);
-	assert_string_equal(o->value, value);
-	if (unit == NULL)
-		assert_null(o->unit);
-	else
-		assert_string_equal(o->unit, unit);
-}
 
 /* A feed on the vendor-style fixture's rows. */
 static struct feed *
@@ -173,12 +36,12 @@ test_json_acme(void)
 {
 	struct feed	*f = test_json_feed();
 
-	test_json_set(f, "rows", "data.items", NULL);
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "close=>acme/potash/close:USD/t",
+	testcollector_set(f, "rows", "data.items", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "close=>acme/potash/close:USD/t",
 	    "volume => acme/potash/volume : t", NULL);
-	test_json_set(f, "skip_values", "n/a", "", NULL);
-	test_json_set(f, "thousands_comma", "true", NULL);
+	testcollector_set(f, "skip_values", "n/a", "", NULL);
+	testcollector_set(f, "thousands_comma", "true", NULL);
 	return (f);
 }
 
@@ -190,25 +53,25 @@ test_json_vendor(void **state)
 	char			*body;
 	size_t			 len;
 
-	body = test_json_fixture("acme-potash-daily.json", &len);
-	test_json_ok(f, body, len, &res);
+	body = testcollector_fixture("json", "acme-potash-daily.json", &len);
+	testcollector_ok(ops, f, body, len, &res);
 	assert_int_equal(res.batch->nobs, 8);
-	test_json_obs(&res, 0, "acme/potash/close", "2025-01-02", "312.50",
+	testcollector_obs(&res, 0, "acme/potash/close", "2025-01-02", "312.50",
 	    "USD/t");
-	test_json_obs(&res, 1, "acme/potash/volume", "2025-01-02", "1200",
+	testcollector_obs(&res, 1, "acme/potash/volume", "2025-01-02", "1200",
 	    "t");
 	/* A JSON number keeps its text: 313.75, not 313.75000000000001. */
-	test_json_obs(&res, 2, "acme/potash/close", "2025-01-03", "313.75",
+	testcollector_obs(&res, 2, "acme/potash/close", "2025-01-03", "313.75",
 	    "USD/t");
-	test_json_obs(&res, 3, "acme/potash/volume", "2025-01-03", "1450",
+	testcollector_obs(&res, 3, "acme/potash/volume", "2025-01-03", "1450",
 	    "t");
 	/* "n/a" is missing; 0 is a value. */
-	test_json_obs(&res, 4, "acme/potash/volume", "2025-01-06", "0", "t");
-	test_json_obs(&res, 5, "acme/potash/close", "2025-01-07", "314.00",
+	testcollector_obs(&res, 4, "acme/potash/volume", "2025-01-06", "0", "t");
+	testcollector_obs(&res, 5, "acme/potash/close", "2025-01-07", "314.00",
 	    "USD/t");
-	test_json_obs(&res, 6, "acme/potash/close", "2025-01-08", "3.1525e2",
+	testcollector_obs(&res, 6, "acme/potash/close", "2025-01-08", "3.1525e2",
 	    "USD/t");
-	test_json_obs(&res, 7, "acme/potash/volume", "2025-01-08", "980",
+	testcollector_obs(&res, 7, "acme/potash/volume", "2025-01-08", "980",
 	    "t");
 	assert_int_equal(res.batch->nseries, 2);
 	assert_string_equal(res.batch->series[0].key, "acme/potash/close");
@@ -216,7 +79,7 @@ test_json_vendor(void **state)
 	assert_string_equal(res.batch->series[1].unit, "t");
 	collector_result_clear(&res);
 	free(body);
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -227,32 +90,32 @@ test_json_keyed(void **state)
 	char			*body;
 	size_t			 len;
 
-	test_json_set(f, "rows", "$.rates[*]", NULL);
-	test_json_set(f, "period_field", "@key", NULL);
-	test_json_set(f, "values", "BRL=>fx/USD/BRL:BRL/USD",
+	testcollector_set(f, "rows", "$.rates[*]", NULL);
+	testcollector_set(f, "period_field", "@key", NULL);
+	testcollector_set(f, "values", "BRL=>fx/USD/BRL:BRL/USD",
 	    "CNY=>fx/USD/CNY:CNY/USD", NULL);
-	body = test_json_fixture("fx-timeseries-keyed.json", &len);
-	test_json_ok(f, body, len, &res);
+	body = testcollector_fixture("json", "fx-timeseries-keyed.json", &len);
+	testcollector_ok(ops, f, body, len, &res);
 	assert_int_equal(res.batch->nobs, 10);
-	test_json_obs(&res, 0, "fx/USD/BRL", "2025-01-02", "6.1718",
+	testcollector_obs(&res, 0, "fx/USD/BRL", "2025-01-02", "6.1718",
 	    "BRL/USD");
-	test_json_obs(&res, 5, "fx/USD/CNY", "2025-01-06", "7.3010",
+	testcollector_obs(&res, 5, "fx/USD/CNY", "2025-01-06", "7.3010",
 	    "CNY/USD");
-	test_json_obs(&res, 9, "fx/USD/CNY", "2025-01-08", "7.3052",
+	testcollector_obs(&res, 9, "fx/USD/CNY", "2025-01-08", "7.3052",
 	    "CNY/USD");
 	collector_result_clear(&res);
 
 	/* @key needs rows found under member names. */
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 	f = test_json_feed();
-	test_json_set(f, "rows", "rates", NULL);
-	test_json_set(f, "period_field", "@key", NULL);
-	test_json_set(f, "values", "BRL=>fx/USD/BRL", NULL);
-	test_json_fails(f, body, len, "rates: @key: this row was not found "
+	testcollector_set(f, "rows", "rates", NULL);
+	testcollector_set(f, "period_field", "@key", NULL);
+	testcollector_set(f, "values", "BRL=>fx/USD/BRL", NULL);
+	testcollector_fails(ops, f, body, len, "rates: @key: this row was not found "
 	    "under a member name (@key needs rows ending in [*] over an "
 	    "object)");
 	free(body);
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -263,22 +126,22 @@ test_json_array_rows(void **state)
 	char			*body;
 	size_t			 len;
 
-	test_json_set(f, "rows", "prices", NULL);
-	test_json_set(f, "period_field", "[0]", NULL);
-	test_json_set(f, "period_format", "unix_ms", NULL);
-	test_json_set(f, "values", "[1]=>acme/potash/close:USD/t", NULL);
-	body = test_json_fixture("prices-array-rows-ms.json", &len);
-	test_json_ok(f, body, len, &res);
+	testcollector_set(f, "rows", "prices", NULL);
+	testcollector_set(f, "period_field", "[0]", NULL);
+	testcollector_set(f, "period_format", "unix_ms", NULL);
+	testcollector_set(f, "values", "[1]=>acme/potash/close:USD/t", NULL);
+	body = testcollector_fixture("json", "prices-array-rows-ms.json", &len);
+	testcollector_ok(ops, f, body, len, &res);
 	assert_int_equal(res.batch->nobs, 4);
-	test_json_obs(&res, 0, "acme/potash/close", "2025-01-02T00:00:00Z",
+	testcollector_obs(&res, 0, "acme/potash/close", "2025-01-02T00:00:00Z",
 	    "312.5", "USD/t");
-	test_json_obs(&res, 2, "acme/potash/close", "2025-01-07T00:00:00Z",
+	testcollector_obs(&res, 2, "acme/potash/close", "2025-01-07T00:00:00Z",
 	    "314", "USD/t");
-	test_json_obs(&res, 3, "acme/potash/close", "2025-01-08T00:00:00.5Z",
+	testcollector_obs(&res, 3, "acme/potash/close", "2025-01-08T00:00:00.5Z",
 	    "315.25", "USD/t");
 	collector_result_clear(&res);
 	free(body);
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -289,31 +152,31 @@ test_json_real_fred(void **state)
 	char			*body;
 	size_t			 len;
 
-	test_json_set(f, "rows", "observations", NULL);
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "value=>fred-json/FEDFUNDS:%", NULL);
-	test_json_set(f, "skip_values", ".", NULL);
-	body = test_json_fixture("fred-observations-FEDFUNDS-trimmed.json",
+	testcollector_set(f, "rows", "observations", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "value=>fred-json/FEDFUNDS:%", NULL);
+	testcollector_set(f, "skip_values", ".", NULL);
+	body = testcollector_fixture("json", "fred-observations-FEDFUNDS-trimmed.json",
 	    &len);
-	test_json_ok(f, body, len, &res);
+	testcollector_ok(ops, f, body, len, &res);
 	/* Nine observations, the last one "." (not yet published). */
 	assert_int_equal(res.batch->nobs, 8);
-	test_json_obs(&res, 0, "fred-json/FEDFUNDS", "1954-07-01", "0.80",
+	testcollector_obs(&res, 0, "fred-json/FEDFUNDS", "1954-07-01", "0.80",
 	    "%");
-	test_json_obs(&res, 7, "fred-json/FEDFUNDS", "2023-06-01", "5.08",
+	testcollector_obs(&res, 7, "fred-json/FEDFUNDS", "2023-06-01", "5.08",
 	    "%");
 	collector_result_clear(&res);
 
 	/* Without "." as a marker, it is an error, not a 0. */
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 	f = test_json_feed();
-	test_json_set(f, "rows", "observations", NULL);
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "value=>fred-json/FEDFUNDS", NULL);
-	test_json_fails(f, body, len, "observations[8].value: expected a "
+	testcollector_set(f, "rows", "observations", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "value=>fred-json/FEDFUNDS", NULL);
+	testcollector_fails(ops, f, body, len, "observations[8].value: expected a "
 	    "decimal number such as -1234.5 or 1.5e3, got \".\"");
 	free(body);
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -324,49 +187,49 @@ test_json_real_comtrade(void **state)
 	char			*body;
 	size_t			 len;
 
-	body = test_json_fixture(
+	body = testcollector_fixture("json", 
 	    "comtrade-data-v1-get-C-A-HS-CHN-reporter.json", &len);
-	test_json_set(f, "rows", "data[0]", NULL);
-	test_json_set(f, "period_field", "refPeriodId", NULL);
-	test_json_set(f, "period_format", "%Y%m%d", NULL);
-	test_json_set(f, "values", "primaryValue=>ct/156/32/TOTAL/A/M:USD",
+	testcollector_set(f, "rows", "data[0]", NULL);
+	testcollector_set(f, "period_field", "refPeriodId", NULL);
+	testcollector_set(f, "period_format", "%Y%m%d", NULL);
+	testcollector_set(f, "values", "primaryValue=>ct/156/32/TOTAL/A/M:USD",
 	    "netWgt=>ct/156/32/TOTAL/A/M/netwgt:kg", NULL);
-	test_json_ok(f, body, len, &res);
+	testcollector_ok(ops, f, body, len, &res);
 	/* netWgt is null: missing.  The number's text is kept, ".0" too. */
 	assert_int_equal(res.batch->nobs, 1);
-	test_json_obs(&res, 0, "ct/156/32/TOTAL/A/M", "2010-01-01",
+	testcollector_obs(&res, 0, "ct/156/32/TOTAL/A/M", "2010-01-01",
 	    "6804128143.0", "USD");
 	collector_result_clear(&res);
 
 	/* Last row, the period as text. */
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 	f = test_json_feed();
-	test_json_set(f, "rows", "data[-1]", NULL);
-	test_json_set(f, "period_field", "period", NULL);
-	test_json_set(f, "values", "primaryValue=>ct/156/276/TOTAL/A/X:USD",
+	testcollector_set(f, "rows", "data[-1]", NULL);
+	testcollector_set(f, "period_field", "period", NULL);
+	testcollector_set(f, "values", "primaryValue=>ct/156/276/TOTAL/A/X:USD",
 	    NULL);
-	test_json_ok(f, body, len, &res);
-	test_json_obs(&res, 0, "ct/156/276/TOTAL/A/X", "2010-01-01",
+	testcollector_ok(ops, f, body, len, &res);
+	testcollector_obs(&res, 0, "ct/156/276/TOTAL/A/X", "2010-01-01",
 	    "68047133397.0", "USD");
 	collector_result_clear(&res);
 
 	/* All four rows have the period 2010: one series cannot take them. */
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 	f = test_json_feed();
-	test_json_set(f, "rows", "data", NULL);
-	test_json_set(f, "period_field", "period", NULL);
-	test_json_set(f, "values", "primaryValue=>ct/156/all", NULL);
-	test_json_fails(f, body, len, "data[1]: a second value of "
+	testcollector_set(f, "rows", "data", NULL);
+	testcollector_set(f, "period_field", "period", NULL);
+	testcollector_set(f, "values", "primaryValue=>ct/156/all", NULL);
+	testcollector_fails(ops, f, body, len, "data[1]: a second value of "
 	    "\"ct/156/all\" for 2010-01-01 (the first is in data[0])");
 
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 	f = test_json_feed();
-	test_json_set(f, "rows", "data[7]", NULL);
-	test_json_set(f, "period_field", "period", NULL);
-	test_json_set(f, "values", "primaryValue=>ct/156/all", NULL);
-	test_json_fails(f, body, len, "data has no element [7] (it has 4)");
+	testcollector_set(f, "rows", "data[7]", NULL);
+	testcollector_set(f, "period_field", "period", NULL);
+	testcollector_set(f, "values", "primaryValue=>ct/156/all", NULL);
+	testcollector_fails(ops, f, body, len, "data has no element [7] (it has 4)");
 	free(body);
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -377,29 +240,29 @@ test_json_real_yahoo(void **state)
 	char			*body;
 	size_t			 len;
 
-	body = test_json_fixture("yahoo-chart-WSU.DE-2023-08-04-to-2023-08-09"
+	body = testcollector_fixture("json", "yahoo-chart-WSU.DE-2023-08-04-to-2023-08-09"
 	    ".json", &len);
-	test_json_set(f, "rows", "chart.result[0].meta", NULL);
-	test_json_set(f, "period_field", "regularMarketTime", NULL);
-	test_json_set(f, "period_format", "unix", NULL);
-	test_json_set(f, "values", "regularMarketPrice=>quote/WSU.DE/last:EUR",
+	testcollector_set(f, "rows", "chart.result[0].meta", NULL);
+	testcollector_set(f, "period_field", "regularMarketTime", NULL);
+	testcollector_set(f, "period_format", "unix", NULL);
+	testcollector_set(f, "values", "regularMarketPrice=>quote/WSU.DE/last:EUR",
 	    NULL);
-	test_json_ok(f, body, len, &res);
+	testcollector_ok(ops, f, body, len, &res);
 	assert_int_equal(res.batch->nobs, 1);
-	test_json_obs(&res, 0, "quote/WSU.DE/last", "2025-02-20T11:03:40Z",
+	testcollector_obs(&res, 0, "quote/WSU.DE/last", "2025-02-20T11:03:40Z",
 	    "38.9", "EUR");
 	collector_result_clear(&res);
 
 	/* The timestamps are numbers, not rows. */
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 	f = test_json_feed();
-	test_json_set(f, "rows", "chart.result[0].timestamp", NULL);
-	test_json_set(f, "period_field", "[0]", NULL);
-	test_json_set(f, "values", "[1]=>quote/WSU.DE/x", NULL);
-	test_json_fails(f, body, len, "chart.result[0].timestamp[0]: expected "
+	testcollector_set(f, "rows", "chart.result[0].timestamp", NULL);
+	testcollector_set(f, "period_field", "[0]", NULL);
+	testcollector_set(f, "values", "[1]=>quote/WSU.DE/x", NULL);
+	testcollector_fails(ops, f, body, len, "chart.result[0].timestamp[0]: expected "
 	    "a row (an object or an array), got a number");
 	free(body);
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -408,40 +271,40 @@ test_json_broken(void **state)
 	struct feed	*f = test_json_acme();
 	const char	*b;
 
-	test_json_fails(f, "", 0, "empty body (expected JSON)");
-	test_json_fails(f, " \r\n\t", 4, "empty body (expected JSON)");
+	testcollector_fails(ops, f, "", 0, "empty body (expected JSON)");
+	testcollector_fails(ops, f, " \r\n\t", 4, "empty body (expected JSON)");
 	b = "<!DOCTYPE html><html><body>502 Bad Gateway</body></html>";
-	test_json_fails(f, b, strlen(b), "not JSON: unexpected \"<\" at byte "
+	testcollector_fails(ops, f, b, strlen(b), "not JSON: unexpected \"<\" at byte "
 	    "0 (an HTML error page?)");
 	b = "{\"data\": {\"items\": [{\"date\": \"2025-01-02\", \"close\": 1";
-	test_json_fails(f, b, strlen(b), "not JSON: unexpected end at byte "
+	testcollector_fails(ops, f, b, strlen(b), "not JSON: unexpected end at byte "
 	    "53 (truncated?)");
 	b = "{\"data\": {\"items\": [{\"date\": \"2025-01-02\", \"clo";
-	test_json_fails(f, b, strlen(b), "not JSON: the string at byte 43 "
+	testcollector_fails(ops, f, b, strlen(b), "not JSON: the string at byte 43 "
 	    "never ends (truncated?)");
 	b = "{\"data\" {\"items\": \"abc";
-	test_json_fails(f, b, strlen(b), "not JSON: unexpected \"{\" at byte "
+	testcollector_fails(ops, f, b, strlen(b), "not JSON: unexpected \"{\" at byte "
 	    "8");
 	b = "{\"data\": {\"items\": [{\"date\": \"2025-01-02\" \"close\": "
 	    "1}]}}";
-	test_json_fails(f, b, strlen(b), "not JSON: unexpected \"\\\"\" at "
+	testcollector_fails(ops, f, b, strlen(b), "not JSON: unexpected \"\\\"\" at "
 	    "byte 42");
 	b = "{\"data\": {\"items\": [{\"date\": \"2025-01-02\", \"close\": "
 	    "NaN}]}}";
-	test_json_fails(f, b, strlen(b), "not JSON: unexpected \"N\" at byte "
+	testcollector_fails(ops, f, b, strlen(b), "not JSON: unexpected \"N\" at byte "
 	    "52");
 	/* A NUL inside the declared length. */
-	test_json_fails(f, "{\"data\": \0}", 11, "not JSON: NUL byte at byte "
+	testcollector_fails(ops, f, "{\"data\": \0}", 11, "not JSON: NUL byte at byte "
 	    "9");
 	b = "{\"data\": {\"items\": [{\"date\": \"2025-01-02\", \"close\": "
 	    "\"31\\u00002\"}]}}";
-	test_json_fails(f, b, strlen(b), "\"\\u0000\" at byte 55: NUL "
+	testcollector_fails(ops, f, b, strlen(b), "\"\\u0000\" at byte 55: NUL "
 	    "characters in strings are not supported");
 	b = "{\"data\": {\"items\": [{\"date\": \"2025-01-02\", \"note\": "
 	    "\"caf\xe9\"}]}}";
-	test_json_fails(f, b, strlen(b), "not JSON: invalid UTF-8 at byte 55 "
+	testcollector_fails(ops, f, b, strlen(b), "not JSON: invalid UTF-8 at byte 55 "
 	    "(JSON must be UTF-8)");
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -453,54 +316,54 @@ test_json_types(void **state)
 
 	b = "{\"data\": {\"items\": [{\"date\": \"2025-01-02\", \"close\": "
 	    "true}]}}";
-	test_json_fails(f, b, strlen(b), "data.items[0].close: expected a "
+	testcollector_fails(ops, f, b, strlen(b), "data.items[0].close: expected a "
 	    "number or a string, got true");
 	b = "{\"data\": {\"items\": [{\"date\": \"2025-01-02\", \"close\": "
 	    "{\"v\": 1}}]}}";
-	test_json_fails(f, b, strlen(b), "data.items[0].close: expected a "
+	testcollector_fails(ops, f, b, strlen(b), "data.items[0].close: expected a "
 	    "number or a string, got an object");
 	b = "{\"data\": [1, 2]}";
-	test_json_fails(f, b, strlen(b), "data: expected an object with "
+	testcollector_fails(ops, f, b, strlen(b), "data: expected an object with "
 	    "\"items\", got an array");
 	b = "{\"data\": {\"items\": \"none\"}}";
-	test_json_fails(f, b, strlen(b), "data.items: expected an array or an "
+	testcollector_fails(ops, f, b, strlen(b), "data.items: expected an array or an "
 	    "object of rows, got a string");
 	b = "[{\"date\": \"2025-01-02\"}]";
-	test_json_fails(f, b, strlen(b), "response: expected an object with "
+	testcollector_fails(ops, f, b, strlen(b), "response: expected an object with "
 	    "\"data\", got an array");
 	b = "{\"status\": \"error\", \"message\": \"quota exceeded\"}";
-	test_json_fails(f, b, strlen(b), "response has no \"data\" member");
+	testcollector_fails(ops, f, b, strlen(b), "response has no \"data\" member");
 	b = "{\"data\": {\"items\": [{\"date\": \"2025-01-02\", \"close\": 1},"
 	    " {\"close\": 2}]}}";
-	test_json_fails(f, b, strlen(b), "data.items[1] has no \"date\" "
+	testcollector_fails(ops, f, b, strlen(b), "data.items[1] has no \"date\" "
 	    "member");
 	b = "{\"data\": {\"items\": [{\"date\": 20250102, \"close\": 1}]}}";
-	test_json_fails(f, b, strlen(b), "data.items[0].date: expected a date "
+	testcollector_fails(ops, f, b, strlen(b), "data.items[0].date: expected a date "
 	    "such as 2025-12-01, 2025-12, 2024-M01 or 2025-12-15T21:00:00Z, "
 	    "got \"20250102\"");
 	b = "{\"data\": {\"items\": [{\"date\": null, \"close\": 1}]}}";
-	test_json_fails(f, b, strlen(b), "data.items[0].date: expected a "
+	testcollector_fails(ops, f, b, strlen(b), "data.items[0].date: expected a "
 	    "period (a string or a number), got null");
 	b = "{\"data\": {\"items\": [{\"date\": \"2025-01-02\", \"close\": "
 	    "\"12,5x\"}]}}";
-	test_json_fails(f, b, strlen(b), "data.items[0].close: expected a "
+	testcollector_fails(ops, f, b, strlen(b), "data.items[0].close: expected a "
 	    "decimal number such as -1,234.5 or 1.5e3, got \"12,5x\"");
 	b = "{\"data\": {\"items\": [1]}}";
-	test_json_fails(f, b, strlen(b), "data.items[0]: expected a row (an "
+	testcollector_fails(ops, f, b, strlen(b), "data.items[0]: expected a row (an "
 	    "object or an array), got a number");
 
 	/* Empty rows: no observations, no error. */
 	b = "{\"data\": {\"items\": []}}";
-	test_json_ok(f, b, strlen(b), &res);
+	testcollector_ok(ops, f, b, strlen(b), &res);
 	assert_int_equal(res.batch->nobs, 0);
 	collector_result_clear(&res);
 
 	/* A field in no row is a typo in values. */
 	b = "{\"data\": {\"items\": [{\"date\": \"2025-01-02\", \"clsoe\": 1,"
 	    " \"volume\": 3}, {\"date\": \"2025-01-03\", \"clsoe\": 2}]}}";
-	test_json_fails(f, b, strlen(b), "no row has the field \"close\" "
+	testcollector_fails(ops, f, b, strlen(b), "no row has the field \"close\" "
 	    "(values: \"close=>acme/potash/close\"; 2 rows)");
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -514,35 +377,35 @@ test_json_numbers(void **state)
 	    "312.50, \"volume\": \"312.50\"}, {\"date\": \"2025-01-03\", "
 	    "\"close\": -0.0, \"volume\": 1E+2}, {\"date\": \"2025-01-06\", "
 	    "\"close\": 0.1, \"volume\": \" 7 \"}]}}";
-	test_json_ok(f, b, strlen(b), &res);
+	testcollector_ok(ops, f, b, strlen(b), &res);
 	assert_int_equal(res.batch->nobs, 6);
-	test_json_obs(&res, 0, "acme/potash/close", "2025-01-02", "312.50",
+	testcollector_obs(&res, 0, "acme/potash/close", "2025-01-02", "312.50",
 	    "USD/t");
-	test_json_obs(&res, 1, "acme/potash/volume", "2025-01-02", "312.50",
+	testcollector_obs(&res, 1, "acme/potash/volume", "2025-01-02", "312.50",
 	    "t");
-	test_json_obs(&res, 2, "acme/potash/close", "2025-01-03", "0.0",
+	testcollector_obs(&res, 2, "acme/potash/close", "2025-01-03", "0.0",
 	    "USD/t");
-	test_json_obs(&res, 3, "acme/potash/volume", "2025-01-03", "1e2", "t");
-	test_json_obs(&res, 4, "acme/potash/close", "2025-01-06", "0.1",
+	testcollector_obs(&res, 3, "acme/potash/volume", "2025-01-03", "1e2", "t");
+	testcollector_obs(&res, 4, "acme/potash/close", "2025-01-06", "0.1",
 	    "USD/t");
-	test_json_obs(&res, 5, "acme/potash/volume", "2025-01-06", "7", "t");
+	testcollector_obs(&res, 5, "acme/potash/volume", "2025-01-06", "7", "t");
 	collector_result_clear(&res);
 
 	b = "{\"data\": {\"items\": [{\"date\": \"2025-01-02\", \"close\": "
 	    "1e400}]}}";
-	test_json_fails(f, b, strlen(b), "data.items[0].close: number out of "
+	testcollector_fails(ops, f, b, strlen(b), "data.items[0].close: number out of "
 	    "range: expected a magnitude between 1e-300 and 1e300, got "
 	    "\"1e400\"");
 	b = "{\"data\": {\"items\": [{\"date\": \"2025-01-02\", \"close\": "
 	    "\"1e400\"}]}}";
-	test_json_fails(f, b, strlen(b), "data.items[0].close: number out of "
+	testcollector_fails(ops, f, b, strlen(b), "data.items[0].close: number out of "
 	    "range: expected a magnitude between 1e-300 and 1e300, got "
 	    "\"1e400\"");
 	b = "{\"data\": {\"items\": [{\"date\": \"2025-01-02\", \"close\": "
 	    "\"NaN\"}]}}";
-	test_json_fails(f, b, strlen(b), "data.items[0].close: expected a "
+	testcollector_fails(ops, f, b, strlen(b), "data.items[0].close: expected a "
 	    "finite decimal number, got \"NaN\"");
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -554,15 +417,15 @@ test_json_bom(void **state)
 
 	b = "\xef\xbb\xbf{\"data\": {\"items\": [{\"date\": \"2025-01-02\", "
 	    "\"close\": 1.5}]}}";
-	test_json_ok(f, b, strlen(b), &res);
+	testcollector_ok(ops, f, b, strlen(b), &res);
 	assert_int_equal(res.batch->nobs, 1);
-	test_json_obs(&res, 0, "acme/potash/close", "2025-01-02", "1.5",
+	testcollector_obs(&res, 0, "acme/potash/close", "2025-01-02", "1.5",
 	    "USD/t");
 	collector_result_clear(&res);
 	/* Offsets in messages count the BOM. */
-	test_json_fails(f, "\xef\xbb\xbf<html>", 9, "not JSON: unexpected "
+	testcollector_fails(ops, f, "\xef\xbb\xbf<html>", 9, "not JSON: unexpected "
 	    "\"<\" at byte 3 (an HTML error page?)");
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 /* {"x": [[[ ... ]]]} nested depth levels deep in all. */
@@ -591,19 +454,19 @@ test_json_nesting(void **state)
 	char		*b;
 	size_t		 len;
 
-	test_json_set(f, "rows", "x", NULL);
-	test_json_set(f, "period_field", "[0]", NULL);
-	test_json_set(f, "values", "[1]=>deep/x", NULL);
+	testcollector_set(f, "rows", "x", NULL);
+	testcollector_set(f, "period_field", "[0]", NULL);
+	testcollector_set(f, "values", "[1]=>deep/x", NULL);
 	/* 1000 levels: cJSON's limit, accepted; the rows are arrays. */
 	b = test_json_deep(1000, &len);
-	test_json_fails(f, b, len, "x[0][0]: expected a period (a string or a "
+	testcollector_fails(ops, f, b, len, "x[0][0]: expected a period (a string or a "
 	    "number), got an array");
 	free(b);
 	b = test_json_deep(1001, &len);
-	test_json_fails(f, b, len, "not JSON we accept: nested deeper than "
+	testcollector_fails(ops, f, b, len, "not JSON we accept: nested deeper than "
 	    "1000 levels at byte 1004");
 	free(b);
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -626,16 +489,16 @@ test_json_huge(void **state)
 	memset(b + n, 'x', cap - n - strlen(tail));
 	memcpy(b + cap - strlen(tail), tail, strlen(tail));
 	b[cap] = '\0';
-	test_json_ok(f, b, cap, &res);
+	testcollector_ok(ops, f, b, cap, &res);
 	assert_int_equal(res.batch->nobs, 1);
-	test_json_obs(&res, 0, "acme/potash/close", "2025-01-02", "42.5",
+	testcollector_obs(&res, 0, "acme/potash/close", "2025-01-02", "42.5",
 	    "USD/t");
 	collector_result_clear(&res);
 	/* Cut short, it is truncated. */
-	test_json_fails(f, b, cap - 5, "not JSON: the string at byte 66 never "
+	testcollector_fails(ops, f, b, cap - 5, "not JSON: the string at byte 66 never "
 	    "ends (truncated?)");
 	free(b);
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -645,26 +508,26 @@ test_json_periods(void **state)
 	struct collector_result	 res;
 	const char		*b;
 
-	test_json_set(f, "rows", "$", NULL);
-	test_json_set(f, "period_field", "meta.'time.local'", NULL);
-	test_json_set(f, "period_format", "%d/%m/%Y %H:%M", NULL);
-	test_json_set(f, "timezone", "+03:00", NULL);
-	test_json_set(f, "values", "[\"price.usd\"]=>acme/spot:USD/t", NULL);
+	testcollector_set(f, "rows", "$", NULL);
+	testcollector_set(f, "period_field", "meta.'time.local'", NULL);
+	testcollector_set(f, "period_format", "%d/%m/%Y %H:%M", NULL);
+	testcollector_set(f, "timezone", "+03:00", NULL);
+	testcollector_set(f, "values", "[\"price.usd\"]=>acme/spot:USD/t", NULL);
 	b = "{\"meta\": {\"time.local\": \"02/01/2025 14:30\"}, "
 	    "\"price.usd\": \"300\"}";
-	test_json_ok(f, b, strlen(b), &res);
+	testcollector_ok(ops, f, b, strlen(b), &res);
 	assert_int_equal(res.batch->nobs, 1);
-	test_json_obs(&res, 0, "acme/spot", "2025-01-02T14:30:00+03:00", "300",
+	testcollector_obs(&res, 0, "acme/spot", "2025-01-02T14:30:00+03:00", "300",
 	    "USD/t");
 	collector_result_clear(&res);
 	b = "{\"meta\": {\"time.local\": \"2025-01-02 14:30\"}, "
 	    "\"price.usd\": \"300\"}";
-	test_json_fails(f, b, strlen(b), "meta[\"time.local\"]: expected a "
+	testcollector_fails(ops, f, b, strlen(b), "meta[\"time.local\"]: expected a "
 	    "period in the format \"%d/%m/%Y %H:%M\", got \"2025-01-02 "
 	    "14:30\"");
 	b = "{\"meta\": null, \"price.usd\": \"300\"}";
-	test_json_fails(f, b, strlen(b), "meta is null");
-	test_json_feed_free(f);
+	testcollector_fails(ops, f, b, strlen(b), "meta is null");
+	testcollector_feed_free(f);
 }
 
 static void
@@ -684,7 +547,7 @@ test_json_request(void **state)
 	ops->free(data);
 
 	/* The secret as a percent-encoded query parameter. */
-	test_json_set(f, "secret_query", "api_key", NULL);
+	testcollector_set(f, "secret_query", "api_key", NULL);
 	free(f->url);
 	f->url = xstrdup("https://example.test/v2/data/?frequency=weekly#top");
 	f->secret = xstrdup("k3y/with+&=");
@@ -697,9 +560,9 @@ test_json_request(void **state)
 	ops->free(data);
 
 	/* Or in a header. */
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 	f = test_json_acme();
-	test_json_set(f, "secret_header", "Authorization: Bearer", NULL);
+	testcollector_set(f, "secret_header", "Authorization: Bearer", NULL);
 	f->secret = xstrdup("tok3n");
 	assert_int_equal(ops->configure(f, &data, err, sizeof(err)), 0);
 	assert_int_equal(ops->request(f, data, 0, &req, err, sizeof(err)), 0);
@@ -708,7 +571,7 @@ test_json_request(void **state)
 	assert_string_equal(req.headers[1], "Authorization: Bearer tok3n");
 	collector_request_clear(&req);
 	ops->free(data);
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 /* configure() on f must fail with msg. */
@@ -721,7 +584,7 @@ test_json_config_fails(struct feed *f, const char *msg)
 	assert_int_equal(ops->configure(f, &data, err, sizeof(err)), -1);
 	assert_null(data);
 	assert_string_equal(err, msg);
-	test_json_feed_free(f);
+	testcollector_feed_free(f);
 }
 
 static void
@@ -730,122 +593,122 @@ test_json_configure(void **state)
 	struct feed	*f;
 
 	f = test_json_feed();
-	test_json_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
 	test_json_config_fails(f, "values: missing: map at least one field to "
 	    "a series, e.g. \"close=>acme/potash/close:USD/t\"");
 
 	f = test_json_feed();
-	test_json_set(f, "values", "close=>acme/close", NULL);
+	testcollector_set(f, "values", "close=>acme/close", NULL);
 	test_json_config_fails(f, "period_field: missing: name the field "
 	    "holding each row's period, e.g. \"date\", \"[0]\" or \"@key\"");
 
 	f = test_json_feed();
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "close", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "close", NULL);
 	test_json_config_fails(f, "values: expected \"field=>series_key"
 	    "[:unit]\" such as \"close=>acme/potash/close:USD/t\", got "
 	    "\"close\"");
 
 	f = test_json_feed();
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "close=>close", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "close=>close", NULL);
 	test_json_config_fails(f, "values: \"close=>close\": expected a series "
 	    "key such as \"acme/potash/close\" (printable ASCII, no spaces, a "
 	    "\"/\" after the source name), got \"close\"");
 
 	f = test_json_feed();
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "close=>a/b", "last=>a/b", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "close=>a/b", "last=>a/b", NULL);
 	test_json_config_fails(f, "values: series \"a/b\" is mapped twice "
 	    "(from \"close\" and \"last\")");
 
 	f = test_json_feed();
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "close=>a/b:", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "close=>a/b:", NULL);
 	test_json_config_fails(f, "values: \"close=>a/b:\": expected a unit "
 	    "such as \"USD/t\" after \":\"");
 
 	f = test_json_feed();
-	test_json_set(f, "rows", "data..items", NULL);
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "close=>a/b", NULL);
+	testcollector_set(f, "rows", "data..items", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "close=>a/b", NULL);
 	test_json_config_fails(f, "rows: expected a path such as "
 	    "\"data.items\", \"$.data[*]\" or \"rates[*]\", got "
 	    "\"data..items\" (empty name)");
 
 	f = test_json_feed();
-	test_json_set(f, "rows", "data['items]", NULL);
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "close=>a/b", NULL);
+	testcollector_set(f, "rows", "data['items]", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "close=>a/b", NULL);
 	test_json_config_fails(f, "rows: expected a path such as "
 	    "\"data.items\", \"$.data[*]\" or \"rates[*]\", got "
 	    "\"data['items]\" (a quoted name never ends)");
 
 	f = test_json_feed();
-	test_json_set(f, "period_field", "items[*].date", NULL);
-	test_json_set(f, "values", "close=>a/b", NULL);
+	testcollector_set(f, "period_field", "items[*].date", NULL);
+	testcollector_set(f, "values", "close=>a/b", NULL);
 	test_json_config_fails(f, "period_field: expected a path such as "
 	    "\"data.items\", \"$.data[*]\" or \"rates[*]\", got "
 	    "\"items[*].date\" ([*] is only for the rows path)");
 
 	f = test_json_feed();
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "x[a]=>a/b", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "x[a]=>a/b", NULL);
 	test_json_config_fails(f, "values: field \"x[a]\": expected a path "
 	    "such as \"data.items\", \"$.data[*]\" or \"rates[*]\", got "
 	    "\"x[a]\" (expected a number, * or a quoted name after \"[\")");
 
 	f = test_json_feed();
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "close=>a/b", NULL);
-	test_json_set(f, "timezone", "Europe/Moscow", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "close=>a/b", NULL);
+	testcollector_set(f, "timezone", "Europe/Moscow", NULL);
 	test_json_config_fails(f, "timezone: named zones are not supported yet "
 	    "(they need the time zone database): use \"UTC\" or a fixed "
 	    "offset such as \"+03:00\", got \"Europe/Moscow\"");
 
 	f = test_json_feed();
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "close=>a/b", NULL);
-	test_json_set(f, "decimal_comma", "yes", NULL);
-	test_json_set(f, "thousands_comma", "true", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "close=>a/b", NULL);
+	testcollector_set(f, "decimal_comma", "yes", NULL);
+	testcollector_set(f, "thousands_comma", "true", NULL);
 	test_json_config_fails(f, "decimal_comma and thousands_comma: set at "
 	    "most one");
 
 	f = test_json_feed();
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "close=>a/b", NULL);
-	test_json_set(f, "decimal_comma", "maybe", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "close=>a/b", NULL);
+	testcollector_set(f, "decimal_comma", "maybe", NULL);
 	test_json_config_fails(f, "decimal_comma: expected true or false, got "
 	    "\"maybe\"");
 
 	f = test_json_feed();
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "close=>a/b", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "close=>a/b", NULL);
 	f->secret = xstrdup("s3cret");
 	test_json_config_fails(f, "the feed has a secret (secret_file or a "
 	    "credential) but neither secret_query nor secret_header says "
 	    "where to send it");
 
 	f = test_json_feed();
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "close=>a/b", NULL);
-	test_json_set(f, "secret_query", "api_key", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "close=>a/b", NULL);
+	testcollector_set(f, "secret_query", "api_key", NULL);
 	test_json_config_fails(f, "secret_query: set, but the feed has no "
 	    "secret: set secret_file or provide the credential feed-test");
 
 	f = test_json_feed();
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "close=>a/b", NULL);
-	test_json_set(f, "secret_header", "X API Key", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "close=>a/b", NULL);
+	testcollector_set(f, "secret_header", "X API Key", NULL);
 	f->secret = xstrdup("s3cret");
 	test_json_config_fails(f, "secret_header: expected a header name such "
 	    "as \"X-API-Key\", or a name and a prefix such as \"Authorization: "
 	    "Bearer\", got \"X API Key\"");
 
 	f = test_json_feed();
-	test_json_set(f, "period_field", "date", NULL);
-	test_json_set(f, "values", "close=>a/b", NULL);
-	test_json_set(f, "secret_header", "X-API-Key", NULL);
+	testcollector_set(f, "period_field", "date", NULL);
+	testcollector_set(f, "values", "close=>a/b", NULL);
+	testcollector_set(f, "secret_header", "X-API-Key", NULL);
 	f->secret = xstrdup("s3cret\r\nX-Evil: 1");
 	test_json_config_fails(f, "secret_header: the secret holds a control "
 	    "character, which a header cannot carry");
