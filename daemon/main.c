@@ -26,6 +26,8 @@ usage(int code)
 	    "  --check-db    with -n, also connect to the database\n"
 	    "  -d            log to the terminal without journald prefixes\n"
 	    "  -v            more verbose (repeat for more)\n"
+	    "  --dump-options  list every config option (name, type, "
+	    "default, doc)\n"
 	    "  --version     print the version and exit\n"
 	    "  --help        print this help and exit\n",
 	    CONFIG_DEFAULT_PATH);
@@ -37,6 +39,7 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "check-db",	no_argument,	NULL,	'D' },
+		{ "dump-options", no_argument,	NULL,	'O' },
 		{ "version",	no_argument,	NULL,	'V' },
 		{ "help",	no_argument,	NULL,	'h' },
 		{ NULL,		0,		NULL,	0 },
@@ -68,6 +71,11 @@ main(int argc, char **argv)
 			break;
 		case 'V':
 			printf("potashd %s\n", POTASHD_VERSION);
+			return (0);
+		case 'O':
+			/* Every option, from the schema tables: the man page
+			 * potashd.conf(5) is generated from this. */
+			config_dump_options(stdout);
 			return (0);
 		case 'h':
 			usage(0);

@@ -12,7 +12,7 @@ POTASH_PACKAGES=(
 	libevent-dev libcurl4-openssl-dev libpq-dev libcjson-dev libconfuse-dev
 	libcmocka-dev libssl-dev
 	postgresql-15 postgresql-client-15
-	valgrind systemd python3 python3-aiosmtpd scdoc
+	valgrind systemd python3 python3-aiosmtpd scdoc man-db
 	curl ca-certificates procps
 )
 
