@@ -1,0 +1,875 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * poll: how fast potashd polls, against curl fetching the same URLs.
+ *
+ * A child process serves a fixed JSON body of 2 KB at /feed/<n> (evhttp
+ * on 127.0.0.1:0, keep-alive), so its CPU is never counted against the
+ * poller's (it is read from /proc and shown apart).  The parent makes so
+ * many polls (10,000), so many at a time (100), of distinct URLs
+ * /feed/0 ... /feed/N-1:
+ *   - curl --parallel fetching them from a config file: the reference;
+ *   - potashd's own path, as far as each line says: the transfer engine
+ *     only; then also the json collector (a struct feed built here as the
+ *     config loader builds one); then also the writer, each poll's batch
+ *     handed to writer_submit as the scheduler's output does, into a
+ *     fresh, migrated database, with the daemon's default writer settings.
+ * A line is timed from the first request until the last response has
+ * been handled; for the writer's, the time it then needs to become idle
+ * is reported apart.
+ *
+ * A benchmark: it prints figures and asserts nothing.  It is not a test
+ * and the test suite never runs it.  Blocking libpq is fine here.
+ */
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <libpq-fe.h>
+
+#include "collectors/collector.h"
+#include "daemon/log.h"
+#include "store/migrate.h"
+#include "store/pg.h"
+#include "store/writer.h"
+#include "transfer/transfer.h"
+#include "util/buf.h"
+#include "util/xmalloc.h"
+
+#define POLL_DB		"bench_poll"
+#define POLL_POLLS	10000
+#define POLL_PARALLEL	100
+#define POLL_BODY_LEN	2048	/* bytes served per poll */
+#define POLL_SERIES	10	/* values per row */
+#define POLL_ROWS	3	/* periods per body */
+#define POLL_CPU(ru)	((double)(ru).ru_utime.tv_sec +			\
+	(double)(ru).ru_utime.tv_usec / 1e6 +				\
+	(double)(ru).ru_stime.tv_sec + (double)(ru).ru_stime.tv_usec / 1e6)
+
+/* The lines of the table; each potashd line goes one step further. */
+enum poll_line {
+	POLL_CURL,		/* the reference */
+	POLL_TRANSFER,		/* the response is received */
+	POLL_PARSE,		/* ... and parsed into a batch */
+	POLL_WRITE,		/* ... and the batch handed to the writer */
+	POLL_NLINES,
+};
+
+static const char *const	poll_line_names[POLL_NLINES] = {
+	"curl --parallel", "potashd transfer", "potashd + json parse",
+	"potashd + parse + writer",
+};
+
+struct poll_figure {
+	uint64_t	 polls;		/* completed (curl: asked for) */
+	uint64_t	 failed;
+	double		 secs;
+	double		 cpu;		/* the poller, user + sys */
+	double		 cpu_server;
+	long		 rss_kb;	/* the poller's peak; < 0 unknown */
+};
+
+/* One of the transfers kept in flight, reused poll after poll. */
+struct poll_slot {
+	struct poll_bench	*pb;
+	int64_t			 started;	/* unix usec */
+	char			 url[128];
+	char			 redacted[128];
+};
+
+struct poll_bench {
+	uint64_t		 polls;
+	uint64_t		 parallel;
+	pid_t			 server_pid;
+	int			 server_ctl;	/* our end: EOF stops it */
+	unsigned		 port;
+	char			*body;
+	size_t			 body_len;
+	char			*prefix;	/* of the URL list, the spool */
+
+	struct event_base	*base;
+	struct transfer		*transfer;
+	struct feed		 feed;
+	const struct collector_ops *ops;
+	void			*data;
+	struct pg		*pg;
+	struct writer		*w;
+	long			 backend_pid;
+	int			 ready;
+	int			 lost;
+
+	/* The line in progress. */
+	enum poll_line		 line;
+	struct poll_slot	*slots;
+	uint64_t		 next, done, failed, submitted;
+	uint64_t		 backlog_max;	/* batches in the writer */
+	char			 error[768];	/* the first failure */
+
+	struct poll_figure	 fig[POLL_NLINES];
+	struct writer_stats	 w0, w1;	/* before and once idle */
+	double			 backend_polls;	/* < 0 unknown */
+	double			 backend_drain;
+	double			 drain_secs, drain_cpu;
+};
+
+static void	poll_usage(int) __attribute__((noreturn));
+static void	poll_start(struct poll_slot *);
+
+static void
+poll_usage(int status)
+{
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: poll [--polls N] [--parallel N]\n"
+	    "  --polls N     polls per line, of distinct URLs (default %d)\n"
+	    "  --parallel N  transfers in flight (default %d)\n"
+	    "Needs curl.  Connects through libpq's environment (PGHOST, "
+	    "PGPORT, PGUSER) as\na superuser, and leaves database " POLL_DB
+	    " behind.\n", POLL_POLLS, POLL_PARALLEL);
+	exit(status);
+}
+
+/* Unix time: in usec for batches, in seconds for the figures. */
+static int64_t
+poll_unix_usec(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
+}
+
+static double
+poll_secs(void)
+{
+	return ((double)poll_unix_usec() / 1e6);
+}
+
+/*
+ * CPU seconds used so far by process pid (0: this one) if it runs on this
+ * machine under the name comm; -1 otherwise (a server elsewhere).
+ */
+static double
+poll_cpu_pid(long pid, const char *comm)
+{
+	char			 path[64], line[1024], *p;
+	FILE			*f;
+	unsigned long long	 ut, st;
+	size_t			 n;
+	struct rusage		 ru;
+
+	if (pid == 0) {
+		getrusage(RUSAGE_SELF, &ru);
+		return (POLL_CPU(ru));
+	}
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if (pid < 0 || (f = fopen(path, "r")) == NULL)
+		return (-1);
+	n = fread(line, 1, sizeof(line) - 1, f);
+	fclose(f);
+	line[n] = '\0';
+	/* Fields 14 and 15 (utime, stime) follow "pid (comm) state ...". */
+	if ((p = strchr(line, '(')) == NULL ||
+	    strncmp(p + 1, comm, strlen(comm)) != 0 ||
+	    (p = strrchr(line, ')')) == NULL ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu "
+	    "%llu", &ut, &st) != 2)
+		return (-1);
+	return ((double)(ut + st) / (double)sysconf(_SC_CLK_TCK));
+}
+
+/*
+ * A KiB figure of /proc/self/status, or -1: "VmHWM:" (peak RSS since the
+ * last poll_rss_reset), "VmRSS:", "RssFile:" (mapped files: mostly the
+ * shared libraries, shared with every process that maps them).
+ */
+static long
+poll_status_kb(const char *name)
+{
+	char	 line[256];
+	FILE	*f = fopen("/proc/self/status", "r");
+	long	 kb = -1;
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, name, strlen(name)) == 0)
+			kb = strtol(line + strlen(name), NULL, 10);
+	if (f != NULL)
+		fclose(f);
+	return (kb);
+}
+
+/* Resets this process's peak RSS to its current RSS (Linux 4.0). */
+static void
+poll_rss_reset(void)
+{
+	int	fd = open("/proc/self/clear_refs", O_WRONLY);
+
+	if (fd == -1 || write(fd, "5", 1) != 1)
+		fprintf(stderr, "poll: cannot reset the peak RSS: %s\n",
+		    strerror(errno));
+	if (fd != -1)
+		close(fd);
+}
+
+/*
+ * The body every URL gets: POLL_ROWS monthly rows of POLL_SERIES prices
+ * and a few fields nothing maps, as market APIs send, padded to exactly
+ * POLL_BODY_LEN bytes by a note.
+ */
+static char *
+poll_body(size_t *lenp)
+{
+	struct buf	b, rows;
+	size_t		r, i, pad;
+	int		c;
+
+	buf_init(&rows, 0);
+	for (r = 0; r < POLL_ROWS; r++) {
+		buf_printf(&rows, "%s{\"date\":\"2025-%02zu-01\",\"currency\":"
+		    "\"USD\",\"unit\":\"t\",\"basis\":\"assessment midpoint\"",
+		    r > 0 ? "," : "", 9 + r);
+		for (i = 0; i < POLL_SERIES; i++) {
+			c = 30000 + (int)i * 725 + (int)r * 150;
+			buf_printf(&rows, ",\"potash_price_assessment_%02zu\":"
+			    "%d.%02d", i, c / 100, c % 100);
+		}
+		buf_printf(&rows, "}");
+	}
+	buf_init(&b, 0);
+	buf_printf(&b, "{\"meta\":{\"source\":\"potashd bench\",\"note\":\"");
+	pad = POLL_BODY_LEN - b.len - rows.len - strlen("\"},\"data\":[]}");
+	for (i = 0; i < pad && b.len + rows.len < POLL_BODY_LEN; i++)
+		buf_append(&b, i % 8 == 7 ? " " : "x", 1);
+	buf_printf(&b, "\"},\"data\":[%s]}", buf_cstr(&rows));
+	buf_deinit(&rows);
+	return (buf_steal(&b, lenp));
+}
+
+static void
+poll_serve_request_cb(struct evhttp_request *req, void *arg)
+{
+	struct poll_bench	*pb = arg;
+
+	if (strncmp(evhttp_request_get_uri(req), "/feed/", 6) != 0) {
+		evhttp_send_error(req, HTTP_NOTFOUND, NULL);
+		return;
+	}
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "application/json");
+	/* By reference: the server should cost as little as it can. */
+	evbuffer_add_reference(evhttp_request_get_output_buffer(req),
+	    pb->body, pb->body_len, NULL, NULL);
+	evhttp_send_reply(req, HTTP_OK, "OK", NULL);
+}
+
+/* EOF on the socketpair: the parent is done or gone. */
+static void
+poll_serve_ctl_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct poll_bench	*pb = arg;
+	char			 c;
+
+	if (read(fd, &c, 1) != -1 || errno != EINTR)
+		event_base_loopbreak(pb->base);
+}
+
+/*
+ * Forks the server, before this process has an event base, curl or
+ * libpq.  The child sends its port (0: it failed), serves until EOF on
+ * the socketpair, and exits without freeing.  Returns 0 or -1.
+ */
+static int
+poll_server_start(struct poll_bench *pb)
+{
+	struct evhttp			*http;
+	struct evhttp_bound_socket	*bound;
+	struct event			*ev;
+	struct sockaddr_in		 sin;
+	socklen_t			 slen = sizeof(sin);
+	uint16_t			 port = 0;
+	int				 sp[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1 ||
+	    (pb->server_pid = fork()) == -1) {
+		fprintf(stderr, "poll: server: %s\n", strerror(errno));
+		return (-1);
+	}
+	if (pb->server_pid == 0) {
+		close(sp[0]);
+		if ((pb->base = event_base_new()) != NULL &&
+		    (http = evhttp_new(pb->base)) != NULL &&
+		    (bound = evhttp_bind_socket_with_handle(http, "127.0.0.1",
+		    0)) != NULL && getsockname(evhttp_bound_socket_get_fd(
+		    bound), (struct sockaddr *)&sin, &slen) == 0 &&
+		    (ev = event_new(pb->base, sp[1], EV_READ | EV_PERSIST,
+		    poll_serve_ctl_cb, pb)) != NULL &&
+		    event_add(ev, NULL) == 0) {
+			evhttp_set_gencb(http, poll_serve_request_cb, pb);
+			port = ntohs(sin.sin_port);
+		}
+		/* Two bytes on a socketpair: one write, one read. */
+		if (write(sp[1], &port, sizeof(port)) == sizeof(port) &&
+		    port != 0)
+			event_base_dispatch(pb->base);
+		_exit(port == 0);
+	}
+	close(sp[1]);
+	pb->server_ctl = sp[0];
+	if (read(pb->server_ctl, &port, sizeof(port)) != sizeof(port) ||
+	    port == 0) {
+		fprintf(stderr, "poll: the server did not start\n");
+		return (-1);
+	}
+	pb->port = port;
+	return (0);
+}
+
+/*
+ * The reference: curl --parallel fetching the same URLs, listed in a
+ * config file as url/output pairs.  CPU and peak RSS come from wait4 (the
+ * peak also counts the child before exec, a fork of this process that
+ * holds about 3 MiB: less than curl's own).  Returns 0 or -1.
+ */
+static int
+poll_curl(struct poll_bench *pb, struct poll_figure *f)
+{
+	struct rusage		 ru;
+	char			*path, par[24];
+	FILE			*fp;
+	uint64_t		 i;
+	double			 t0, s0 = poll_cpu_pid(pb->server_pid, "poll");
+	pid_t			 pid;
+	int			 status, fd, rv = -1;
+
+	path = xasprintf("%s.urls", pb->prefix);
+	if ((fp = fopen(path, "w")) == NULL) {
+		fprintf(stderr, "poll: %s: %s\n", path, strerror(errno));
+		free(path);
+		return (-1);
+	}
+	for (i = 0; i < pb->polls; i++)
+		fprintf(fp, "url = \"http://127.0.0.1:%u/feed/%" PRIu64 "\"\n"
+		    "output = \"/dev/null\"\n", pb->port, i);
+	snprintf(par, sizeof(par), "%" PRIu64, pb->parallel);
+	if (fclose(fp) == EOF)
+		goto out;
+	fflush(stdout);
+	fflush(stderr);
+	t0 = poll_secs();
+	if ((pid = fork()) == -1)
+		goto out;
+	if (pid == 0) {
+		if ((fd = open("/dev/null", O_WRONLY)) != -1)
+			dup2(fd, STDOUT_FILENO);
+		/* --no-progress-meter: curl 7.88.1 draws the parallel
+		 * meter despite -s (curl issue 10573). */
+		execlp("curl", "curl", "--parallel", "--parallel-max", par,
+		    "-sS", "--no-progress-meter", "--config", path,
+		    (char *)NULL);
+		fprintf(stderr, "poll: cannot run curl: %s\n", strerror(errno));
+		_exit(127);
+	}
+	while (wait4(pid, &status, 0, &ru) == -1)
+		if (errno != EINTR)
+			goto out;
+	f->secs = poll_secs() - t0;
+	f->cpu_server = poll_cpu_pid(pb->server_pid, "poll") - s0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) == 127) {
+		fprintf(stderr, "poll: curl did not run (status %d)\n", status);
+		goto out;
+	}
+	/* With --parallel, curl reports the last failure only. */
+	if (WEXITSTATUS(status) != 0)
+		fprintf(stderr, "poll: curl exited with %d\n",
+		    WEXITSTATUS(status));
+	f->polls = pb->polls;
+	f->failed = WEXITSTATUS(status) != 0;
+	f->cpu = POLL_CPU(ru);
+	f->rss_kb = ru.ru_maxrss;
+	rv = 0;
+out:
+	unlink(path);
+	free(path);
+	return (rv);
+}
+
+/* The feed, as the config loader would build it for kind json. */
+static int
+poll_feed_open(struct poll_bench *pb)
+{
+	static const char *const	 names[] = { "rows", "period_field",
+	    "values" };
+	struct feed_option		*o;
+	char				 err[512];
+	size_t				 i;
+
+	pb->feed.name = xstrdup("bench-poll");
+	pb->feed.kind = xstrdup("json");
+	pb->feed.enabled = 1;
+	pb->feed.opts = xcalloc(3, sizeof(*pb->feed.opts));
+	pb->feed.nopts = 3;
+	for (i = 0; i < 3; i++) {
+		o = &pb->feed.opts[i];
+		o->name = xstrdup(names[i]);
+		o->nvalues = i < 2 ? 1 : POLL_SERIES;
+		o->values = xcalloc(o->nvalues, sizeof(*o->values));
+		o->line = (int)i + 1;
+	}
+	pb->feed.opts[0].values[0] = xstrdup("data");
+	pb->feed.opts[1].values[0] = xstrdup("date");
+	for (i = 0; i < POLL_SERIES; i++)
+		pb->feed.opts[2].values[i] = xasprintf("potash_price_"
+		    "assessment_%02zu=>bench/potash_%02zu:USD/t", i, i);
+	pb->ops = collector_find("json");
+	if (pb->ops->configure(&pb->feed, &pb->data, err, sizeof(err)) == -1) {
+		fprintf(stderr, "poll: feed: %s\n", err);
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+poll_feed_close(struct poll_bench *pb)
+{
+	struct feed_option	*o;
+
+	if (pb->ops != NULL)
+		pb->ops->free(pb->data);
+	for (o = pb->feed.opts; o < pb->feed.opts + pb->feed.nopts; o++) {
+		while (o->nvalues > 0)
+			free(o->values[--o->nvalues]);
+		free(o->values);
+		free(o->name);
+	}
+	free(pb->feed.opts);
+	free(pb->feed.name);
+	free(pb->feed.kind);
+}
+
+static void
+poll_fail(struct poll_bench *pb, const char *what, const char *why)
+{
+	pb->failed++;
+	if (pb->error[0] == '\0')
+		snprintf(pb->error, sizeof(pb->error), "%s: %s", what, why);
+}
+
+/* Batches the writer finished with, stored or not. */
+static uint64_t
+poll_writer_done(struct poll_bench *pb)
+{
+	const struct writer_stats	*st = writer_stats(pb->w);
+
+	return (st->batches_committed + st->batches_dropped +
+	    st->batches_rejected);
+}
+
+/*
+ * A poll's end, handled as the scheduler's sched_done_cb and
+ * sched_finish do, as far as the line goes; then the slot's next poll.
+ */
+static void
+poll_done_cb(const struct transfer_result *tr, void *arg)
+{
+	struct poll_slot	*s = arg;
+	struct poll_bench	*pb = s->pb;
+	struct collector_result	 res;
+	char			 err[512];
+	uint64_t		 backlog;
+	int			 ok;
+
+	if (tr->outcome == TRANSFER_CANCELLED)
+		return;
+	pb->done++;
+	if (tr->outcome != TRANSFER_OK)
+		poll_fail(pb, "fetch", tr->error != NULL ? tr->error : "?");
+	else if (tr->status != 200)
+		poll_fail(pb, "fetch", "HTTP status not 200");
+	else if (pb->line >= POLL_PARSE) {
+		memset(&res, 0, sizeof(res));
+		res.batch = batch_new(pb->feed.name);
+		err[0] = '\0';
+		ok = pb->ops->parse(&pb->feed, pb->data, tr->body, tr->len,
+		    poll_unix_usec(), &res, err, sizeof(err)) == 0;
+		if (!ok)
+			poll_fail(pb, "parse", err);
+		else {
+			batch_set_url(res.batch, s->redacted);
+			res.batch->http_status = (int)tr->status;
+			res.batch->bytes = tr->len;
+			res.batch->started = s->started;
+			res.batch->finished = poll_unix_usec();
+		}
+		if (ok && pb->line == POLL_WRITE) {
+			if (writer_submit(pb->w, res.batch) != WRITER_ACCEPTED)
+				poll_fail(pb, "writer", "batch dropped");
+			backlog = ++pb->submitted - poll_writer_done(pb);
+			if (backlog > pb->backlog_max)
+				pb->backlog_max = backlog;
+		}
+		collector_result_clear(&res);
+	}
+	if (pb->next < pb->polls)
+		poll_start(s);
+}
+
+/* Starts the next poll on slot s, as the scheduler's sched_fetch does. */
+static void
+poll_start(struct poll_slot *s)
+{
+	struct poll_bench		*pb = s->pb;
+	struct collector_request	 req;
+	struct transfer_request		 treq;
+	char				 err[512];
+
+	snprintf(s->url, sizeof(s->url), "http://127.0.0.1:%u/feed/%" PRIu64,
+	    pb->port, pb->next++);
+	pb->feed.url = s->url;
+	s->started = poll_unix_usec();
+	memset(&req, 0, sizeof(req));
+	if (pb->ops->request(&pb->feed, pb->data, s->started, &req, err,
+	    sizeof(err)) == -1) {
+		poll_fail(pb, "request", err);
+		pb->done++;
+		return;
+	}
+	transfer_redact_url(req.url, s->redacted, sizeof(s->redacted));
+	memset(&treq, 0, sizeof(treq));
+	treq.url = req.url;
+	treq.headers = (const char *const *)req.headers;
+	treq.low_speed_limit = 64;	/* the scheduler's */
+	treq.low_speed_time = 30;
+	transfer_start(pb->transfer, &treq, poll_done_cb, s);
+	collector_request_clear(&req);
+}
+
+/*
+ * One potashd line, through a fresh transfer engine (no cached
+ * connections: curl starts without any either); for POLL_WRITE, then
+ * until the writer is idle.  Returns 0 or -1.
+ */
+static int
+poll_run(struct poll_bench *pb, enum poll_line line)
+{
+	struct poll_figure	*f = &pb->fig[line];
+	struct transfer_params	 tp;
+	double			 t0, c0, s0, b0, b1 = -1, b2;
+	uint64_t		 i;
+
+	memset(&tp, 0, sizeof(tp));
+	tp.max_host_connections = (long)pb->parallel;
+	if ((pb->transfer = transfer_new(pb->base, &tp)) == NULL)
+		return (-1);
+	pb->line = line;
+	pb->next = pb->done = pb->failed = pb->submitted = 0;
+	pb->backlog_max = 0;
+	pb->error[0] = '\0';
+	if (line == POLL_WRITE)
+		pb->w0 = *writer_stats(pb->w);
+	poll_rss_reset();
+	b0 = poll_cpu_pid(pb->backend_pid, "postgres");
+	s0 = poll_cpu_pid(pb->server_pid, "poll");
+	c0 = poll_cpu_pid(0, NULL);
+	t0 = poll_secs();
+	for (i = 0; i < pb->parallel && pb->next < pb->polls; i++)
+		poll_start(&pb->slots[i]);
+	while (pb->done < pb->polls && !pb->lost)
+		event_base_loop(pb->base, EVLOOP_ONCE);
+	f->secs = poll_secs() - t0;
+	f->cpu = poll_cpu_pid(0, NULL) - c0;
+	f->cpu_server = poll_cpu_pid(pb->server_pid, "poll") - s0;
+	f->rss_kb = poll_status_kb("VmHWM:");
+	if (line == POLL_WRITE) {
+		b1 = poll_cpu_pid(pb->backend_pid, "postgres");
+		pb->backend_polls = b0 < 0 || b1 < 0 ? -1 : b1 - b0;
+	}
+	f->polls = pb->done;
+	f->failed = pb->failed;
+	/* Its connections close outside the figures. */
+	transfer_free(pb->transfer);
+	pb->transfer = NULL;
+	if (line == POLL_WRITE) {
+		c0 = poll_cpu_pid(0, NULL);
+		t0 = poll_secs();
+		while (!writer_idle(pb->w) && !pb->lost)
+			event_base_loop(pb->base, EVLOOP_ONCE);
+		pb->drain_secs = poll_secs() - t0;
+		pb->drain_cpu = poll_cpu_pid(0, NULL) - c0;
+		b2 = poll_cpu_pid(pb->backend_pid, "postgres");
+		pb->backend_drain = b1 < 0 || b2 < 0 ? -1 : b2 - b1;
+		pb->w1 = *writer_stats(pb->w);
+	}
+	if (pb->error[0] != '\0')
+		fprintf(stderr, "poll: %s: %" PRIu64 " failed; the first: %s\n",
+		    poll_line_names[line], pb->failed, pb->error);
+	return (pb->lost ? -1 : 0);
+}
+
+static void
+poll_ready_cb(struct pg *pg, PGresult *res, void *arg)
+{
+	struct poll_bench	*pb = arg;
+
+	/* Queued after the writer's session set-up: that is done too. */
+	if (pg_result_ok(res) && PQntuples(res) == 1) {
+		pb->backend_pid = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+		pb->ready = 1;
+	}
+}
+
+static void
+poll_state_cb(struct pg *pg, enum pg_state state, const char *why, void *arg)
+{
+	struct poll_bench	*pb = arg;
+
+	if (state == PG_CONNECTED) {
+		writer_pg_ready(pb->w);
+		pg_query_simple(pg, "SELECT pg_backend_pid()", poll_ready_cb,
+		    pb);
+	} else if (state == PG_DISCONNECTED) {
+		fprintf(stderr, "poll: the writer's connection: %s\n",
+		    why != NULL ? why : "lost");
+		pb->lost = 1;
+		pb->ready = 0;
+		writer_pg_lost(pb->w);
+		event_base_loopbreak(pb->base);
+	}
+}
+
+/*
+ * A fresh, migrated database (its server's version in version) and the
+ * writer on it, set as potashd.conf's defaults set it; waits until it is
+ * usable.  Returns 0 or -1.
+ */
+static int
+poll_writer_open(struct poll_bench *pb, char *version, size_t vlen)
+{
+	const char		*sql[] = { "SET client_min_messages = warning",
+	    "DROP DATABASE IF EXISTS " POLL_DB " WITH (FORCE)",
+	    "CREATE DATABASE " POLL_DB };
+	struct pg_params	 p;
+	struct writer_params	 wp;
+	PGconn			*conn = PQconnectdb("dbname=postgres");
+	PGresult		*res;
+	char			 err[1024], *spool;
+	double			 t0;
+	size_t			 i;
+	int			 ok = PQstatus(conn) == CONNECTION_OK;
+
+	for (i = 0; ok && i < sizeof(sql) / sizeof(sql[0]); i++) {
+		res = PQexec(conn, sql[i]);
+		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+		PQclear(res);
+	}
+	if (!ok)
+		fprintf(stderr, "poll: %s", PQerrorMessage(conn));
+	else
+		snprintf(version, vlen, "%s", PQparameterStatus(conn,
+		    "server_version"));
+	PQfinish(conn);
+	if (!ok)
+		return (-1);
+	memset(&p, 0, sizeof(p));
+	p.conninfo = "dbname=" POLL_DB;
+	p.application_name = "potashd-bench-writer";
+	p.connect_timeout = 10000000;
+	p.retry_initial = 100000;
+	p.retry_max = 1000000;
+	if (migrate_run(&p, migration_files, migration_nfiles, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "poll: migrate: %s\n", err);
+		return (-1);
+	}
+	pb->pg = pg_new(pb->base, &p, poll_state_cb, pb);
+	spool = xasprintf("%s.spool", pb->prefix);
+	memset(&wp, 0, sizeof(wp));
+	wp.spool_path = spool;
+	wp.spool_max = 256u * 1024 * 1024;	/* spool_max_size */
+	wp.batch_max = 10000;			/* batch_size */
+	wp.batch_delay = 100000;		/* batch_delay */
+	pb->w = writer_new(pb->base, pb->pg, &wp, err, sizeof(err));
+	free(spool);
+	if (pb->w == NULL) {
+		fprintf(stderr, "poll: writer: %s\n", err);
+		return (-1);
+	}
+	pg_start(pb->pg);
+	t0 = poll_secs();
+	while (!pb->ready && !pb->lost && poll_secs() - t0 < 30)
+		event_base_loop(pb->base, EVLOOP_ONCE);
+	if (!pb->ready)
+		fprintf(stderr, "poll: the writer's connection is not ready\n");
+	return (pb->ready ? 0 : -1);
+}
+
+static void
+poll_print(const struct poll_bench *pb)
+{
+	const struct poll_figure	*f, *c = &pb->fig[POLL_CURL];
+	const struct poll_figure	*w = &pb->fig[POLL_WRITE];
+	const struct writer_stats	*a = &pb->w0, *d = &pb->w1;
+	char				 rss[16], b1[16], b2[16];
+	int				 i;
+
+	printf("%-26s %6s %6s %7s %8s %7s %10s %10s %8s\n", "run", "polls",
+	    "failed", "seconds", "polls/s", "vs curl", "cpu s/1000",
+	    "server cpu", "RSS MiB");
+	for (i = 0; i < POLL_NLINES; i++) {
+		f = &pb->fig[i];
+		snprintf(rss, sizeof(rss), "%.1f", (double)f->rss_kb / 1024);
+		printf("%-26s %6" PRIu64 " %6" PRIu64 " %7.2f %8.0f %7.2f "
+		    "%10.3f %10.2f %8s\n", poll_line_names[i], f->polls,
+		    f->failed, f->secs, (double)f->polls / f->secs,
+		    ((double)f->polls / f->secs) / ((double)c->polls /
+		    c->secs), f->cpu * 1000 / (double)(f->polls > 0 ?
+		    f->polls : 1), f->cpu_server, f->rss_kb < 0 ? "-" : rss);
+	}
+	snprintf(b1, sizeof(b1), "%.2f", pb->backend_polls);
+	snprintf(b2, sizeof(b2), "%.2f", pb->backend_drain);
+	printf("    writer: idle %.2f s after the last poll (client cpu %.2f "
+	    "s); backend cpu %s s during the polls, %s s after\n",
+	    pb->drain_secs, pb->drain_cpu, pb->backend_polls < 0 ? "-" : b1,
+	    pb->backend_drain < 0 ? "-" : b2);
+	printf("    writer: %" PRIu64 " transactions (%" PRIu64 " failed), %"
+	    PRIu64 " batches (%" PRIu64 " spooled, %" PRIu64 " dropped); "
+	    "stored %" PRIu64 ", unchanged %" PRIu64 ", revised %" PRIu64 "\n",
+	    d->transactions - a->transactions, d->transactions_failed -
+	    a->transactions_failed, d->batches_committed - a->batches_committed,
+	    d->batches_spooled - a->batches_spooled, d->batches_dropped -
+	    a->batches_dropped, d->obs_stored - a->obs_stored,
+	    d->obs_unchanged - a->obs_unchanged, d->obs_revised -
+	    a->obs_revised);
+	printf("    writer: at most %" PRIu64 " batches waiting in it; "
+	    "%.2f s from the first poll to all stored (%.0f polls/s)\n",
+	    pb->backlog_max, w->secs + pb->drain_secs,
+	    (double)w->polls / (w->secs + pb->drain_secs));
+}
+
+static uint64_t
+poll_number(const char *s, uint64_t max)
+{
+	char			*e;
+	unsigned long long	 n;
+
+	errno = 0;
+	n = strtoull(s, &e, 10);
+	if (*s < '0' || *s > '9' || errno != 0 || *e != '\0' || n < 1 ||
+	    n > max)
+		poll_usage(2);
+	return (n);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "polls",	required_argument,	NULL, 'n' },
+		{ "parallel",	required_argument,	NULL, 'p' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 },
+	};
+	struct poll_bench	 pb;
+	const char		*tmp = getenv("TMPDIR");
+	char			 version[64] = "?", *spool;
+	uint64_t		 i;
+	long			 rss;
+	int			 ch, failed = 1;
+	int			 line;
+
+	memset(&pb, 0, sizeof(pb));
+	pb.polls = POLL_POLLS;
+	pb.parallel = POLL_PARALLEL;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == 'n')
+			pb.polls = poll_number(optarg, 10000000);
+		else if (ch == 'p')
+			pb.parallel = poll_number(optarg, 1000);
+		else
+			poll_usage(ch == 'h' ? 0 : 2);
+	}
+	if (optind != argc)
+		poll_usage(2);
+	/* The writer's own warnings (spool, reconnects) still show. */
+	log_init(1, LOG_WARNING);
+	signal(SIGPIPE, SIG_IGN);
+
+	pb.body = poll_body(&pb.body_len);
+	pb.prefix = xasprintf("%s/potashd-bench-poll.%ld", tmp != NULL &&
+	    *tmp != '\0' ? tmp : "/tmp", (long)getpid());
+	fflush(stdout);
+	if (poll_server_start(&pb) == -1)
+		goto out;
+	pb.base = event_base_new();
+	pb.slots = xcalloc(pb.parallel, sizeof(*pb.slots));
+	for (i = 0; i < pb.parallel; i++)
+		pb.slots[i].pb = &pb;
+	if (poll_feed_open(&pb) == -1 ||
+	    poll_writer_open(&pb, version, sizeof(version)) == -1)
+		goto out;
+
+	printf("machine: %ld CPUs online; libcurl %s, libevent %s, "
+	    "PostgreSQL %s\n", sysconf(_SC_NPROCESSORS_ONLN),
+	    curl_version_info(CURLVERSION_NOW)->version, event_get_version(),
+	    version);
+	printf("polls: %" PRIu64 ", %" PRIu64 " at a time, of distinct URLs "
+	    "on 127.0.0.1 (keep-alive; the server in a process of its own)\n"
+	    "body: %zu bytes of JSON, %d observations (%d series x %d "
+	    "periods), the same every poll\n\n", pb.polls, pb.parallel,
+	    pb.body_len, POLL_SERIES * POLL_ROWS, POLL_SERIES, POLL_ROWS);
+	fflush(stdout);
+	rss = poll_status_kb("VmRSS:");
+
+	fprintf(stderr, "poll: curl --parallel --parallel-max %" PRIu64 "\n",
+	    pb.parallel);
+	if (poll_curl(&pb, &pb.fig[POLL_CURL]) == -1)
+		goto out;
+	for (line = POLL_TRANSFER; line < POLL_NLINES; line++) {
+		fprintf(stderr, "poll: %s\n", poll_line_names[line]);
+		if (poll_run(&pb, (enum poll_line)line) == -1)
+			goto out;
+	}
+	poll_print(&pb);
+	printf("\nthis process: RSS %.1f MiB before the first poll; %.1f MiB "
+	    "of mapped files (shared libraries) at the end\n",
+	    (double)rss / 1024, (double)poll_status_kb("RssFile:") / 1024);
+	failed = 0;
+out:
+	if (failed)
+		fprintf(stderr, "poll: failed\n");
+	pg_free(pb.pg);
+	writer_free(pb.w);
+	poll_feed_close(&pb);
+	if (pb.base != NULL)
+		event_base_free(pb.base);
+	if (pb.server_pid > 0) {
+		close(pb.server_ctl);
+		waitpid(pb.server_pid, NULL, 0);
+	}
+	/* The spool and its compaction file. */
+	for (line = 0; line < 2; line++) {
+		spool = xasprintf("%s.spool%s", pb.prefix, line ? ".tmp" : "");
+		unlink(spool);
+		free(spool);
+	}
+	free(pb.slots);
+	free(pb.body);
+	free(pb.prefix);
+	return (failed);
+}
