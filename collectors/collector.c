@@ -13,12 +13,18 @@
  * The registry: each kind's ops live in collectors/<kind>.c.  Add a kind
  * with one extern line and one table entry, in alphabetical order.
  */
+extern const struct collector_ops collector_ops_comtrade;
 extern const struct collector_ops collector_ops_csv;
+extern const struct collector_ops collector_ops_fedreg;
 extern const struct collector_ops collector_ops_json;
+extern const struct collector_ops collector_ops_opensanctions;
 
 static const struct collector_ops *const collector_kinds[] = {
+	&collector_ops_comtrade,
 	&collector_ops_csv,
+	&collector_ops_fedreg,
 	&collector_ops_json,
+	&collector_ops_opensanctions,
 	NULL
 };
 
