@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * render: the annotation templates of alert rules.
+ *
+ * A template is text with placeholders {{name}} (spaces inside the braces
+ * allowed): value, metric, threshold, baseline, series, event, for, rule,
+ * severity, state.  Numbers are written for humans ("412.5", "10500000",
+ * "n/a" when unknown); metric and threshold get a "%" on percent rules;
+ * for is the rule's `for` in words ("1 day and 3 observations").
+ * Pure: no allocation, no locale beyond snprintf's "C" digits.
+ */
+#ifndef ALERT_RENDER_H
+#define ALERT_RENDER_H
+
+#include <stddef.h>
+
+#include "alert/engine.h"
+
+/* Checks a template.  Returns 0, or -1 with err naming the problem. */
+int	render_check(const char *, char *, size_t);
+
+/*
+ * Expands a template checked by render_check for transition t into buf
+ * (always NUL-terminated when len > 0).  Returns 0, or -1 if the text
+ * was cut to fit.
+ */
+int	render_template(const char *, const struct engine_transition *,
+	    char *, size_t);
+
+/* Formats a number as templates do. */
+void	render_number(double, char *, size_t);
+
+#endif
