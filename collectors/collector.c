@@ -16,15 +16,21 @@
 extern const struct collector_ops collector_ops_comtrade;
 extern const struct collector_ops collector_ops_csv;
 extern const struct collector_ops collector_ops_fedreg;
+extern const struct collector_ops collector_ops_fred;
+extern const struct collector_ops collector_ops_imf;
 extern const struct collector_ops collector_ops_json;
 extern const struct collector_ops collector_ops_opensanctions;
+extern const struct collector_ops collector_ops_yahoo;
 
 static const struct collector_ops *const collector_kinds[] = {
 	&collector_ops_comtrade,
 	&collector_ops_csv,
 	&collector_ops_fedreg,
+	&collector_ops_fred,
+	&collector_ops_imf,
 	&collector_ops_json,
 	&collector_ops_opensanctions,
+	&collector_ops_yahoo,
 	NULL
 };
 

@@ -251,9 +251,16 @@ config_validate_cb(cfg_t *cfg, cfg_opt_t *opt)
 	int64_t				 v;
 
 	o = config_find(section, opt->name);
-	if (section != NULL && strcmp(section, "feed") == 0 &&
-	    cfg->title != NULL)
-		config_feed_note_line(cfg->title, opt->name, cfg->line);
+	if (section != NULL && strcmp(section, "feed") == 0) {
+		if (cfg->title != NULL)
+			config_feed_note_line(cfg->title, opt->name,
+			    cfg->line);
+		/* A kind's own option is checked against that kind's
+		 * definition once the feed's kind is known (kinds may
+		 * share a name with different choices). */
+		if (!config_feed_is_generic(opt->name))
+			return (0);
+	}
 	if (o == NULL || cfg_opt_size(opt) == 0)
 		return (0);
 	value = cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1);

@@ -101,7 +101,7 @@ config_feed_find(const char *name)
 	return (NULL);
 }
 
-static int
+int
 config_feed_is_generic(const char *name)
 {
 	size_t	i;
@@ -316,8 +316,8 @@ config_feed_kind_options(const struct config *c, cfg_t *sec,
 {
 	cfg_opt_t	*opt;
 	struct feed_option *fo;
-	char		 msg[512];
-	size_t		 i, j, n;
+	char		 msg[700];
+	size_t		 i, j, k, n;
 	int		 failed = 0;
 
 	for (i = 0; sec->opts[i].name != NULL; i++) {
@@ -335,6 +335,23 @@ config_feed_kind_options(const struct config *c, cfg_t *sec,
 			failed = 1;
 			continue;
 		}
+		n = cfg_opt_size(opt);
+		for (k = 0; k < n; k++) {
+			int64_t	v;
+			char	err[512];
+
+			if (config_parse_value(&ops->options[j],
+			    cfg_opt_getnstr(opt, (unsigned int)k), &v, err,
+			    sizeof(err)) == -1) {
+				snprintf(msg, sizeof(msg), "%s: %s", opt->name,
+				    err);
+				config_feed_error(c, f->name, opt->name, msg);
+				failed = 1;
+				break;
+			}
+		}
+		if (k < n)
+			continue;
 		f->opts = xreallocarray(f->opts, f->nopts + 1,
 		    sizeof(*f->opts));
 		fo = &f->opts[f->nopts++];

@@ -20,6 +20,8 @@ extern const size_t			config_feed_noptions;
 
 /* The i-th feed option: generic ones, then each kind's; NULL past the end. */
 const struct config_option *config_feed_opt_at(size_t);
+/* True if name is a generic feed option (not a kind's). */
+int		 config_feed_is_generic(const char *);
 /* A generic feed option or any kind's option named name, or NULL. */
 const struct config_option *config_feed_find(const char *);
 /* The libconfuse options of a feed section (malloc'd, CFG_END-ended). */

@@ -278,6 +278,33 @@ test_credentials_directory(void **state)
 }
 
 static void
+test_feed_kind_options(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c;
+	char		*errors = NULL;
+
+	/* Two kinds share "frequency" with different choices: each feed is
+	 * checked against its own kind's definition. */
+	c = load(f, "feed \"f\" {\n kind = fred\n format = csv\n"
+	    " series = {\"PPOTASHUSDM\"}\n frequency = D\n}\n", &errors);
+	assert_null(errors);
+	assert_non_null(c);
+	assert_int_equal(c->nfeeds, 1);
+	config_free(c);
+	expect_error(f, "feed \"c\" {\n kind = comtrade\n"
+	    " reporters = {\"156\"}\n\n frequency = D\n}\n",
+	    "5: feed \"c\": frequency: expected one of M|A, got \"D\"");
+	/* An option of another kind is refused where it is set. */
+	expect_error(f, "feed \"c\" {\n kind = comtrade\n"
+	    " reporters = {\"156\"}\n symbol = \"NTR\"\n}\n",
+	    "4: feed \"c\": option \"symbol\" does not apply to kind "
+	    "\"comtrade\"");
+	expect_error(f, "feed \"x\" {\n interval = 1h\n}\n",
+	    "2: feed \"x\": kind: missing");
+}
+
+static void
 test_strip_comments(void **state)
 {
 	char	text[] = "a = \"x # not a comment\" # gone\n"
@@ -346,6 +373,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_password_file,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_credentials_directory,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_feed_kind_options,
 		    setup, teardown),
 		cmocka_unit_test(test_strip_comments),
 		cmocka_unit_test(test_dump_lists_every_option),
