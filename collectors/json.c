@@ -42,14 +42,12 @@
 #include <cjson/cJSON.h>
 
 #include "collectors/collector.h"
+#include "collectors/feedjson.h"
 #include "collectors/generic.h"
 #include "collectors/json_path.h"
 #include "util/decimal.h"
 #include "util/period.h"
 #include "util/xmalloc.h"
-
-/* cJSON's CJSON_NESTING_LIMIT: its parser refuses anything deeper. */
-#define JSON_DEPTH_MAX	1000
 
 struct json_feed {
 	struct generic_opts	 g;
@@ -107,163 +105,9 @@ static const struct config_option json_options[] = {
 	  "\"Authorization: Bearer SECRET\".  Empty: not sent that way." },
 };
 
-/*
- * Checks the body before cJSON sees it: no NUL, valid UTF-8, no
- * "\u0000", nesting within JSON_DEPTH_MAX.  *open_string is set to 1 +
- * the offset of a string still open at the end (0 if none), to tell a
- * truncated body apart.  Returns 0 or -1.
- */
-static int
-json_scan(const char *body, size_t len, size_t start, size_t *open_string,
-    char *err, size_t errlen)
-{
-	const char	*nul;
-	size_t		 i, depth = 0, str = 0, bad;
-	int		 in_str = 0;
-
-	if ((nul = memchr(body, '\0', len)) != NULL) {
-		snprintf(err, errlen, "not JSON: NUL byte at byte %zu",
-		    (size_t)(nul - body));
-		return (-1);
-	}
-	if ((bad = generic_utf8_bad(body, len)) != len) {
-		snprintf(err, errlen, "not JSON: invalid UTF-8 at byte %zu "
-		    "(JSON must be UTF-8)", bad);
-		return (-1);
-	}
-	for (i = start; i < len; i++) {
-		if (in_str) {
-			if (body[i] == '\\') {
-				if (i + 5 < len && body[i + 1] == 'u' &&
-				    memcmp(body + i + 2, "0000", 4) == 0) {
-					snprintf(err, errlen, "\"\\u0000\" at "
-					    "byte %zu: NUL characters in "
-					    "strings are not supported", i);
-					return (-1);
-				}
-				i++;
-			} else if (body[i] == '"')
-				in_str = 0;
-			continue;
-		}
-		if (body[i] == '"') {
-			in_str = 1;
-			str = i;
-		} else if (body[i] == '[' || body[i] == '{') {
-			if (++depth > JSON_DEPTH_MAX) {
-				snprintf(err, errlen, "not JSON we accept: "
-				    "nested deeper than %d levels at byte %zu",
-				    JSON_DEPTH_MAX, i);
-				return (-1);
-			}
-		} else if ((body[i] == ']' || body[i] == '}') && depth > 0)
-			depth--;
-	}
-	*open_string = in_str ? str + 1 : 0;
-	return (0);
-}
-
-static int
-json_numchar(char c)
-{
-	return ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ||
-	    c == 'e' || c == 'E');
-}
-
-/* Finds the next number token at or after *pos, outside strings. */
-static int
-json_next_number(const char *body, size_t len, size_t *pos, size_t *off)
-{
-	size_t	i = *pos;
-
-	while (i < len) {
-		if (body[i] == '"') {
-			for (i++; i < len && body[i] != '"'; i++) {
-				if (body[i] == '\\')
-					i++;
-			}
-			i++;
-		} else if (body[i] == '-' || (body[i] >= '0' &&
-		    body[i] <= '9')) {
-			*off = i;
-			while (i < len && json_numchar(body[i]))
-				i++;
-			*pos = i;
-			return (0);
-		} else
-			i++;
-	}
-	return (-1);
-}
-
-/*
- * Stores in each number node's valueint the offset of its text: cJSON
- * builds the tree in document order, so a pre-order walk meets the
- * numbers in the order the scan finds their tokens.
- */
-static int
-json_number_map(cJSON *node, const char *body, size_t len, size_t *pos)
-{
-	size_t	off;
-
-	for (; node != NULL; node = node->next) {
-		if (cJSON_IsNumber(node)) {
-			if (json_next_number(body, len, pos, &off) == -1 ||
-			    off > INT_MAX)
-				return (-1);
-			node->valueint = (int)off;
-		} else if (node->child != NULL &&
-		    json_number_map(node->child, body, len, pos) == -1)
-			return (-1);
-	}
-	return (0);
-}
-
-/* Copies the exact text of number node n into out; 0 or -1. */
-static int
-json_number_text(const char *body, size_t len, const cJSON *n, char *out,
-    size_t outlen)
-{
-	size_t	off = (size_t)n->valueint, e;
-
-	if (n->valueint < 0 || off >= len)
-		return (-1);
-	for (e = off; e < len && json_numchar(body[e]); e++)
-		;
-	if (e - off >= outlen)
-		return (-1);
-	memcpy(out, body + off, e - off);
-	out[e - off] = '\0';
-	return (0);
-}
-
-static void
-json_syntax_error(const char *body, size_t len, size_t start,
-    const char *end, size_t open_string, char *err, size_t errlen)
-{
-	size_t	pos = end != NULL ? (size_t)(end - body) : 0, i;
-	char	q[GENERIC_QUOTE_LEN];
-
-	for (i = start; i < len && strchr(" \t\r\n", body[i]) != NULL; i++)
-		;
-	/* An open string at the end matters only if cJSON got that far. */
-	if (open_string > 0 && pos + 1 >= open_string)
-		snprintf(err, errlen, "not JSON: the string at byte %zu never "
-		    "ends (truncated?)", open_string - 1);
-	else if (pos >= len)
-		snprintf(err, errlen, "not JSON: unexpected end at byte %zu "
-		    "(truncated?)", len);
-	else {
-		generic_quote(body + pos, 1, q, sizeof(q));
-		snprintf(err, errlen, "not JSON: unexpected \"%s\" at byte "
-		    "%zu%s", q, pos, i < len && body[i] == '<' ?
-		    " (an HTML error page?)" : "");
-	}
-}
-
 /* The text of a period or value node: string, number or @key. */
 static const char *
-json_node_text(const char *body, size_t len, const cJSON *n,
+json_node_text(const struct feedjson *fj, const cJSON *n,
     const char *keytext, char *num, size_t numlen, int *isnum)
 {
 	*isnum = 0;
@@ -271,8 +115,7 @@ json_node_text(const char *body, size_t len, const cJSON *n,
 		return (keytext);
 	if (cJSON_IsString(n))
 		return (n->valuestring);
-	if (cJSON_IsNumber(n) && json_number_text(body, len, n, num,
-	    numlen) == 0) {
+	if (cJSON_IsNumber(n) && feedjson_number(fj, n, num, numlen) == 0) {
 		*isnum = 1;
 		return (num);
 	}
@@ -281,7 +124,7 @@ json_node_text(const char *body, size_t len, const cJSON *n,
 
 /* Adds the value of map i in row r, if it has one; 0 or -1. */
 static int
-json_value(const struct json_feed *jf, const char *body, size_t len,
+json_value(const struct json_feed *jf, const struct feedjson *fj,
     const struct json_path_row *r, size_t i, const char *period,
     size_t tag, struct generic_out *out, char *seen,
     struct json_path_text *t, char *err, size_t errlen)
@@ -299,7 +142,7 @@ json_value(const struct json_feed *jf, const char *body, size_t len,
 	seen[i] = 1;
 	if (keytext == NULL && cJSON_IsNull(n))
 		return (0);
-	text = json_node_text(body, len, n, keytext, num, sizeof(num), &isnum);
+	text = json_node_text(fj, n, keytext, num, sizeof(num), &isnum);
 	if (text == NULL) {
 		snprintf(err, errlen, "%s: expected a number or a string, got "
 		    "%s", json_path_where(t), json_path_type(n));
@@ -318,7 +161,7 @@ json_value(const struct json_feed *jf, const char *body, size_t len,
 
 /* Turns one row into observations; 0 or -1. */
 static int
-json_row(const struct json_feed *jf, const char *body, size_t len,
+json_row(const struct json_feed *jf, const struct feedjson *fj,
     const struct json_path_row *r, size_t tag, struct generic_out *out,
     char *seen, struct json_path_text *t, char *err, size_t errlen)
 {
@@ -336,7 +179,7 @@ json_row(const struct json_feed *jf, const char *body, size_t len,
 	}
 	if (json_path_get(r, &jf->period, &n, &keytext, t, err, errlen) != 1)
 		return (-1);
-	text = json_node_text(body, len, n, keytext, num, sizeof(num), &isnum);
+	text = json_node_text(fj, n, keytext, num, sizeof(num), &isnum);
 	if (text == NULL) {
 		snprintf(err, errlen, "%s: expected a period (a string or a "
 		    "number), got %s", json_path_where(t), json_path_type(n));
@@ -348,7 +191,7 @@ json_row(const struct json_feed *jf, const char *body, size_t len,
 		return (-1);
 	}
 	for (i = 0; i < jf->g.nmaps; i++) {
-		if (json_value(jf, body, len, r, i, period, tag, out, seen, t,
+		if (json_value(jf, fj, r, i, period, tag, out, seen, t,
 		    err, errlen) == -1)
 			return (-1);
 	}
@@ -363,45 +206,21 @@ json_parse(const struct feed *f, void *data, const char *body, size_t len,
 	struct json_path_rows	 rows;
 	struct json_path_text	 t;
 	struct generic_out	 out;
-	cJSON			*root = NULL;
-	const char		*end = NULL;
+	struct feedjson		 fj;
 	char			*seen = NULL;
-	size_t			 start = 0, open_string, pos, i, t1, t2, obs;
+	size_t			 i, t1, t2, obs;
 	int			 rc = -1;
 
 	memset(&rows, 0, sizeof(rows));
 	memset(&t, 0, sizeof(t));
 	generic_out_init(&out, res->batch);
-	if (len >= 3 && memcmp(body, "\xef\xbb\xbf", 3) == 0)
-		start = 3;
-	for (i = start; i < len && strchr(" \t\r\n", body[i]) != NULL; i++)
-		;
-	if (i == len) {
-		snprintf(err, errlen, "empty body (expected JSON)");
+	if (feedjson_parse(&fj, body, len, err, errlen) == -1)
 		goto out;
-	}
-	if (json_scan(body, len, start, &open_string, err, errlen) == -1)
-		goto out;
-	/* The length counts body[len], the NUL, as cJSON_ParseWithOpts
-	 * does: an early end then shows as an error at len. */
-	root = cJSON_ParseWithLengthOpts(body + start, len - start + 1, &end,
-	    1);
-	if (root == NULL) {
-		json_syntax_error(body, len, start, end, open_string, err,
-		    errlen);
-		goto out;
-	}
-	pos = start;
-	if (json_number_map(root, body, len, &pos) == -1) {
-		snprintf(err, errlen, "internal error: the numbers of the "
-		    "body and of cJSON's tree differ");
-		goto out;
-	}
-	if (json_path_rows(root, &jf->rows, &rows, err, errlen) == -1)
+	if (json_path_rows(fj.root, &jf->rows, &rows, err, errlen) == -1)
 		goto out;
 	seen = xcalloc(jf->g.nmaps + 1, 1);
 	for (i = 0; i < rows.n; i++) {
-		if (json_row(jf, body, len, &rows.v[i], i, &out, seen, &t, err,
+		if (json_row(jf, &fj, &rows.v[i], i, &out, seen, &t, err,
 		    errlen) == -1)
 			goto out;
 	}
@@ -430,7 +249,7 @@ json_parse(const struct feed *f, void *data, const char *body, size_t len,
 	rc = 0;
 out:
 	json_path_rows_free(&rows);
-	cJSON_Delete(root);
+	feedjson_free(&fj);
 	free(t.s);
 	free(seen);
 	generic_out_deinit(&out);
