@@ -162,3 +162,18 @@ testcollector_obs(const struct collector_result *res, size_t i,
 	else
 		assert_string_equal(o->unit, unit);
 }
+
+char *
+testcollector_deep(const char *head, size_t depth, const char *tail,
+    size_t *len)
+{
+	size_t	hl = strlen(head), tl = strlen(tail), n = depth - 1;
+	char	*b = xmalloc(hl + 2 * n + tl + 1);
+
+	memcpy(b, head, hl);
+	memset(b + hl, '[', n);
+	memset(b + hl + n, ']', n);
+	memcpy(b + hl + 2 * n, tail, tl + 1);
+	*len = hl + 2 * n + tl;
+	return (b);
+}

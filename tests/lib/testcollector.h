@@ -18,6 +18,13 @@ void		 testcollector_set(struct feed *, const char *, ...);
 void		 testcollector_feed_free(struct feed *);
 /* tests/fixtures/feeds/DIR/NAME, NUL-terminated, length in *len. */
 char		*testcollector_fixture(const char *, const char *, size_t *);
+/*
+ * head, then depth - 1 '[' and as many ']', then tail: a JSON body nested
+ * depth levels deep (the head's object counts as one).  malloc'd; length
+ * in *len.
+ */
+char		*testcollector_deep(const char *, size_t, const char *,
+		    size_t *);
 /* Configures f with ops (must succeed) and parses body into res;
  * returns parse's result with its message in err. */
 int		 testcollector_run(const struct collector_ops *, struct feed *,

@@ -338,18 +338,7 @@ test_ct_duplicate(void **state)
 static char *
 test_ct_deep(size_t depth, size_t *len)
 {
-	size_t	n = depth - 1, i, k = 0;
-	char	*b = xmalloc(2 * n + 64);
-
-	k += (size_t)sprintf(b, "{\"data\":[],\"x\":");
-	for (i = 0; i < n; i++)
-		b[k++] = '[';
-	for (i = 0; i < n; i++)
-		b[k++] = ']';
-	b[k++] = '}';
-	b[k] = '\0';
-	*len = k;
-	return (b);
+	return (testcollector_deep("{\"data\":[],\"x\":", depth, "}", len));
 }
 
 static void

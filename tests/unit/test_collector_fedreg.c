@@ -318,18 +318,7 @@ test_fr_types(void **state)
 static char *
 test_fr_deep(size_t depth, size_t *len)
 {
-	size_t	n = depth - 1, i, k = 0;
-	char	*b = xmalloc(2 * n + 64);
-
-	k += (size_t)sprintf(b, "{\"results\":[],\"x\":");
-	for (i = 0; i < n; i++)
-		b[k++] = '[';
-	for (i = 0; i < n; i++)
-		b[k++] = ']';
-	b[k++] = '}';
-	b[k] = '\0';
-	*len = k;
-	return (b);
+	return (testcollector_deep("{\"results\":[],\"x\":", depth, "}", len));
 }
 
 static void

@@ -343,18 +343,7 @@ test_fred_types(void **state)
 static char *
 test_fred_deep(size_t depth, size_t *len)
 {
-	size_t	n = depth - 1, i, k;
-	char	*b = xmalloc(2 * n + 64);
-
-	k = (size_t)sprintf(b, "{\"observations\":[],\"x\":");
-	for (i = 0; i < n; i++)
-		b[k++] = '[';
-	for (i = 0; i < n; i++)
-		b[k++] = ']';
-	b[k++] = '}';
-	b[k] = '\0';
-	*len = k;
-	return (b);
+	return (testcollector_deep("{\"observations\":[],\"x\":", depth, "}", len));
 }
 
 static void

@@ -339,19 +339,7 @@ test_imf_types(void **state)
 static char *
 test_imf_deep(size_t depth, size_t *len)
 {
-	size_t	n = depth - 1, i, k;
-	char	*b = xmalloc(2 * n + 64);
-
-	memcpy(b, "{\"x\":", 5);
-	k = 5;
-	for (i = 0; i < n; i++)
-		b[k++] = '[';
-	for (i = 0; i < n; i++)
-		b[k++] = ']';
-	memcpy(b + k, TEST_IMF_TAIL, sizeof(TEST_IMF_TAIL));
-	k += sizeof(TEST_IMF_TAIL) - 1;
-	*len = k;
-	return (b);
+	return (testcollector_deep("{\"x\":", depth, TEST_IMF_TAIL, len));
 }
 
 static void

@@ -432,19 +432,7 @@ test_json_bom(void **state)
 static char *
 test_json_deep(size_t depth, size_t *len)
 {
-	char	*b;
-	size_t	 n = 0, i;
-
-	b = xmalloc(2 * depth + 16);
-	n += (size_t)sprintf(b, "{\"x\":");
-	for (i = 1; i < depth; i++)
-		b[n++] = '[';
-	for (i = 1; i < depth; i++)
-		b[n++] = ']';
-	b[n++] = '}';
-	b[n] = '\0';
-	*len = n;
-	return (b);
+	return (testcollector_deep("{\"x\":", depth, "}", len));
 }
 
 static void

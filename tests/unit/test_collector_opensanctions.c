@@ -433,18 +433,7 @@ test_os_fails(void **state)
 static char *
 test_os_deep(size_t depth, size_t *len)
 {
-	size_t	n = depth - 1, i, k = 0;
-	char	*b = xmalloc(2 * n + 64);
-
-	k += (size_t)sprintf(b, "{\"id\":\"a\",\"x\":");
-	for (i = 0; i < n; i++)
-		b[k++] = '[';
-	for (i = 0; i < n; i++)
-		b[k++] = ']';
-	b[k++] = '}';
-	b[k] = '\0';
-	*len = k;
-	return (b);
+	return (testcollector_deep("{\"id\":\"a\",\"x\":", depth, "}", len));
 }
 
 static void

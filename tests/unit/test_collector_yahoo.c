@@ -342,19 +342,7 @@ test_yh_types(void **state)
 static char *
 test_yh_deep(size_t depth, size_t *len)
 {
-	size_t	n = depth - 1, i, k;
-	char	*b = xmalloc(2 * n + 64);
-
-	memcpy(b, "{\"x\":", 5);
-	k = 5;
-	for (i = 0; i < n; i++)
-		b[k++] = '[';
-	for (i = 0; i < n; i++)
-		b[k++] = ']';
-	memcpy(b + k, TEST_YH_TAIL, sizeof(TEST_YH_TAIL));
-	k += sizeof(TEST_YH_TAIL) - 1;
-	*len = k;
-	return (b);
+	return (testcollector_deep("{\"x\":", depth, TEST_YH_TAIL, len));
 }
 
 static void
