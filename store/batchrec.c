@@ -112,11 +112,27 @@ batchrec_events(const struct batch *b)
 	return (arr);
 }
 
+static char *
+batchrec_print(const cJSON *item)
+{
+	char	*text;
+
+	if ((text = cJSON_PrintUnformatted(item)) == NULL)
+		abort();
+	return (text);
+}
+
+static char *
+batchrec_dup(const char *s)
+{
+	return (s != NULL ? xstrdup(s) : NULL);
+}
+
 char *
-batchrec_encode(const struct batch *b, size_t *lenp)
+batchrec_encode(const struct batch *b, size_t *lenp, struct batchrec_meta *m)
 {
 	struct buf	 out;
-	cJSON		*h;
+	cJSON		*h, *series = NULL, *events = NULL;
 	char		*line, id[40], seq[24];
 	size_t		 i;
 
@@ -141,14 +157,37 @@ batchrec_encode(const struct batch *b, size_t *lenp)
 		cJSON_AddStringToObject(h, "etag", b->etag);
 	if (b->last_modified != NULL)
 		cJSON_AddStringToObject(h, "last_modified", b->last_modified);
-	if (b->nseries > 0)
-		cJSON_AddItemToObject(h, "series", batchrec_series(b));
-	if (b->nevents > 0)
-		cJSON_AddItemToObject(h, "events", batchrec_events(b));
-	line = cJSON_PrintUnformatted(h);
+	if (b->nseries > 0) {
+		series = batchrec_series(b);
+		cJSON_AddItemToObject(h, "series", series);
+	}
+	if (b->nevents > 0) {
+		events = batchrec_events(b);
+		cJSON_AddItemToObject(h, "events", events);
+	}
+	line = batchrec_print(h);
+
+	/* The same facts batchrec_decode would read back, without
+	 * parsing the header just printed. */
+	if (m != NULL) {
+		memset(m, 0, sizeof(*m));
+		memcpy(m->id, id, sizeof(m->id));
+		m->feed = xstrdup(b->feed);
+		m->url = batchrec_dup(b->url);
+		m->http_status = b->http_status;
+		m->bytes = (int64_t)b->bytes;
+		m->started = b->started;
+		m->finished = b->finished;
+		m->error = batchrec_dup(b->error);
+		m->series = series != NULL ? batchrec_print(series) : NULL;
+		m->events = events != NULL ? batchrec_print(events) : NULL;
+		m->nevents = b->nevents;
+		m->etag = batchrec_dup(b->etag);
+		m->last_modified = batchrec_dup(b->last_modified);
+		m->rows = b->nobs;
+		m->body_off = strlen(line) + 1;
+	}
 	cJSON_Delete(h);
-	if (line == NULL)
-		abort();
 
 	buf_init(&out, 0);
 	buf_append(&out, line, strlen(line));

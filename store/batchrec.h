@@ -42,9 +42,11 @@ struct batchrec_meta {
 
 /*
  * Encodes b under a fresh random id.  Returns a malloc'd record and its
- * length in *len; the caller frees it.
+ * length in *len; the caller frees it.  If m is not NULL it is filled as
+ * batchrec_decode would fill it (free with batchrec_meta_free).
  */
-char	*batchrec_encode(const struct batch *, size_t *);
+char	*batchrec_encode(const struct batch *, size_t *,
+	    struct batchrec_meta *);
 /*
  * Decodes the header of rec into m, whose strings are malloc'd (free them
  * with batchrec_meta_free).  Returns 0, or -1 with a message in err.

@@ -259,13 +259,10 @@ enum writer_submit_result
 writer_submit(struct writer *w, const struct batch *b)
 {
 	struct wrec	*r;
-	char		 err[256];
 
 	r = xcalloc(1, sizeof(*r));
 	r->w = w;
-	r->data = batchrec_encode(b, &r->len);
-	if (batchrec_decode(r->data, r->len, &r->meta, err, sizeof(err)) == -1)
-		fatalx("writer: cannot decode a record just encoded: %s", err);
+	r->data = batchrec_encode(b, &r->len, &r->meta);
 	r->body = r->data + r->meta.body_off;
 	r->accepted = writer_now();
 
