@@ -389,7 +389,7 @@ config_store(struct config *c, cfg_t *cfg, const struct config_option *o)
  * Reads a secret from a file: the first line, without its newline; "" for
  * an empty file.  NULL with a message in err if it cannot be read.
  */
-static char *
+char *
 config_read_secret(const char *path, char *err, size_t errlen)
 {
 	char	 buf[4096];

@@ -203,32 +203,20 @@ config_feed_error(const struct config *c, const char *title,
 		config_add_error("%s: feed \"%s\": %s", c->path, title, msg);
 }
 
+/* A feed's API key: the first line of path, which must not be empty. */
 static char *
 config_feed_read_secret(const char *path, char *err, size_t errlen)
 {
-	char	 buf[4096];
-	ssize_t	 n;
-	int	 fd;
+	char	*secret;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "cannot open %s: %s", path,
-		    strerror(errno));
+	if ((secret = config_read_secret(path, err, errlen)) == NULL)
 		return (NULL);
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0) {
-		snprintf(err, errlen, "cannot read %s: %s", path,
-		    strerror(errno));
-		return (NULL);
-	}
-	buf[n] = '\0';
-	buf[strcspn(buf, "\r\n")] = '\0';
-	if (buf[0] == '\0') {
+	if (*secret == '\0') {
 		snprintf(err, errlen, "%s is empty", path);
+		free(secret);
 		return (NULL);
 	}
-	return (xstrdup(buf));
+	return (secret);
 }
 
 /* Generic options into f's fields; 0 or -1 (errors added). */

@@ -36,7 +36,9 @@ void		 config_feed_free(struct feed *, size_t);
  * config_dump_options. */
 void		 config_feed_dump(FILE *);
 
-/* From config.c. */
+/* From config.c.  config_read_secret: the first line of a file ("" if
+ * empty), NULL with a message if it cannot be read. */
+char		*config_read_secret(const char *, char *, size_t);
 void		 config_add_error(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 int		 config_parse_value(const struct config_option *, const char *,

@@ -186,22 +186,18 @@ sched_finish(struct sched_feed *sf, const char *error,
 	sf->transfer_id = 0;
 	sf->runs++;
 	sf->last_run = sf->started;
-	b = sf->acc.batch != NULL ? sf->acc.batch : batch_new(sf->name);
-	sf->acc.batch = NULL;
+	/* A failed run keeps nothing it parsed: no half runs. */
+	if (error == NULL && sf->acc.batch != NULL) {
+		b = sf->acc.batch;
+		sf->acc.batch = NULL;
+	} else
+		b = batch_new(sf->name);
 	batch_set_url(b, sf->url);
 	b->http_status = (int)sf->status;
 	b->bytes = sf->bytes;
 	b->started = sf->started;
 	b->finished = sched_now();
 	if (error != NULL) {
-		/* A failed run keeps nothing it parsed: no half runs. */
-		batch_free(b);
-		b = batch_new(sf->name);
-		batch_set_url(b, sf->url);
-		b->http_status = (int)sf->status;
-		b->bytes = sf->bytes;
-		b->started = sf->started;
-		b->finished = sched_now();
 		batch_set_error(b, error);
 		sf->failures++;
 		sf->consecutive++;
