@@ -169,7 +169,7 @@ csv_record(struct csv_reader *r, size_t *line, char *err, size_t errlen)
 	const char	*q, *s;
 	size_t		 i, qline;
 	int		 quoted;
-	char		 c[GENERIC_QUOTE_LEN];
+	char		 c[PARSE_QUOTE_BUFLEN];
 
 again:
 	if (r->p >= r->end)
@@ -204,7 +204,7 @@ again:
 			}
 			if (r->p < r->end && *r->p != r->delim &&
 			    *r->p != '\r' && *r->p != '\n') {
-				generic_quote(r->p, 1, c, sizeof(c));
+				parse_quote(r->p, 1, c, sizeof(c));
 				snprintf(err, errlen, "line %zu, field %zu: "
 				    "unexpected \"%s\" after the closing quote "
 				    "(a quote inside a quoted field is written "
@@ -263,10 +263,10 @@ static void
 csv_label(const struct csv_feed *cf, char *const *names, size_t i,
     char *out, size_t outlen)
 {
-	char	q[GENERIC_QUOTE_LEN];
+	char	q[PARSE_QUOTE_BUFLEN];
 
 	if (cf->header) {
-		generic_quote(names[i], strlen(names[i]), q, sizeof(q));
+		parse_quote(names[i], strlen(names[i]), q, sizeof(q));
 		snprintf(out, outlen, "column \"%s\"", q);
 	} else
 		snprintf(out, outlen, "column %zu", i + 1);
@@ -283,7 +283,7 @@ csv_resolve(const struct csv_feed *cf, const struct csv_colref *ref,
 {
 	size_t	i, len, off = 0;
 	long	found = -1;
-	char	q[GENERIC_QUOTE_LEN];
+	char	q[PARSE_QUOTE_BUFLEN];
 	int	n;
 
 	for (i = 0; names != NULL && i < nf; i++) {
@@ -312,7 +312,7 @@ csv_resolve(const struct csv_feed *cf, const struct csv_colref *ref,
 		off = (size_t)n;
 	for (i = 0; i < nf && off < errlen; i++) {
 		len = strlen(names[i]);
-		generic_quote(names[i], len, q, sizeof(q));
+		parse_quote(names[i], len, q, sizeof(q));
 		n = snprintf(err + off, errlen - off, "%s \"%s\"",
 		    i > 0 ? "," : "", q);
 		if (n < 0)
@@ -332,7 +332,7 @@ csv_row(const struct csv_feed *cf, const struct csv_reader *r, size_t line,
 	char				 period[PERIOD_MAX_LEN];
 	char				 value[DECIMAL_MAX_LEN];
 	char				 msg[512];
-	char				 label[GENERIC_QUOTE_LEN + 16];
+	char				 label[PARSE_QUOTE_BUFLEN + 16];
 	size_t				 i;
 	int				 rc;
 

@@ -17,7 +17,6 @@
 #include "util/decimal.h"
 #include "util/xmalloc.h"
 
-#define GENERIC_QUOTE_MAX	48
 #define GENERIC_ALNUM \
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -38,38 +37,6 @@ generic_trim(const char *s, size_t *len)
 	while (*len > 0 && generic_isspace(s[*len - 1]))
 		(*len)--;
 	return (s);
-}
-
-void
-generic_quote(const char *in, size_t len, char *out, size_t outlen)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	const unsigned char	*p = (const unsigned char *)in;
-	size_t			 n = 0, i;
-
-	if (outlen < 8) {
-		if (outlen > 0)
-			out[0] = '\0';
-		return;
-	}
-	for (i = 0; i < len; i++) {
-		if (i == GENERIC_QUOTE_MAX || n + 4 + 3 + 1 > outlen) {
-			memcpy(out + n, "...", 3);
-			n += 3;
-			break;
-		}
-		if (p[i] == '"' || p[i] == '\\') {
-			out[n++] = '\\';
-			out[n++] = (char)p[i];
-		} else if (p[i] < 0x20 || p[i] >= 0x7f) {
-			out[n++] = '\\';
-			out[n++] = 'x';
-			out[n++] = hex[p[i] >> 4];
-			out[n++] = hex[p[i] & 0xf];
-		} else
-			out[n++] = (char)p[i];
-	}
-	out[n] = '\0';
 }
 
 size_t
@@ -160,9 +127,9 @@ generic_map_parse(const char *v, struct generic_map *m, char *err,
 {
 	const char	*arrow = NULL, *p, *field, *key, *colon;
 	size_t		 flen, klen, ulen = 0;
-	char		 q[GENERIC_QUOTE_LEN], kq[GENERIC_QUOTE_LEN];
+	char		 q[PARSE_QUOTE_BUFLEN], kq[PARSE_QUOTE_BUFLEN];
 
-	generic_quote(v, strlen(v), q, sizeof(q));
+	parse_quote(v, strlen(v), q, sizeof(q));
 	for (p = strstr(v, "=>"); p != NULL; p = strstr(p + 1, "=>"))
 		arrow = p;
 	if (arrow == NULL) {
@@ -188,7 +155,7 @@ generic_map_parse(const char *v, struct generic_map *m, char *err,
 			klen--;
 	}
 	if (!generic_key_ok(key, klen)) {
-		generic_quote(key, klen, kq, sizeof(kq));
+		parse_quote(key, klen, kq, sizeof(kq));
 		snprintf(err, errlen, "values: \"%s\": expected a series key "
 		    "such as \"acme/potash/close\" (printable ASCII, no "
 		    "spaces, a \"/\" after the source name), got \"%s\"", q,

@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "collectors/collector.h"
+#include "util/parse.h"
 
 enum generic_pformat {
 	GENERIC_PF_ISO,		/* period_normalize */
@@ -97,14 +98,6 @@ int	generic_value(const struct generic_opts *, const char *, int, char *,
  * is a human name for map i. */
 void	generic_describe(const struct generic_opts *, struct batch *,
 	    const char *const *);
-
-/*
- * Writes in[0..len) into out as the inside of a quoted string: '"' and
- * '\' escaped, control and non-ASCII bytes as \xNN, cut with "..." after
- * 48 bytes.  out must hold at least 8 bytes.
- */
-void	generic_quote(const char *, size_t, char *, size_t);
-#define GENERIC_QUOTE_LEN	(48 * 4 + 8)
 
 /* Trims ASCII white space off both ends of s[0..*len); returns the start. */
 const char	*generic_trim(const char *, size_t *);

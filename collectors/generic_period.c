@@ -91,13 +91,13 @@ generic_period_configure_tz(const struct feed *f, struct generic_opts *g,
     char *err, size_t errlen)
 {
 	const char	*tz = feed_get(f, "timezone");
-	char		 q[GENERIC_QUOTE_LEN];
+	char		 q[PARSE_QUOTE_BUFLEN];
 
 	if (tz == NULL || strcmp(tz, "UTC") == 0 || strcmp(tz, "Z") == 0)
 		return (0);
 	if (generic_period_offset(tz, strlen(tz), &g->tz_offset) == 0)
 		return (0);
-	generic_quote(tz, strlen(tz), q, sizeof(q));
+	parse_quote(tz, strlen(tz), q, sizeof(q));
 	if (strchr(tz, '/') != NULL || (tz[0] >= 'A' && tz[0] <= 'Z'))
 		snprintf(err, errlen, "timezone: named zones are not supported "
 		    "yet (they need the time zone database): use \"UTC\" or a "
@@ -410,7 +410,7 @@ generic_period_strp(const struct generic_opts *g, const char *in,
 	struct generic_period_tm	 tm;
 	const char			*s, *e, *why = NULL;
 	char				 iso[96], zone[32];
-	char				 q[GENERIC_QUOTE_LEN];
+	char				 q[PARSE_QUOTE_BUFLEN];
 	size_t				 len = strlen(in);
 	int				 off;
 
@@ -450,7 +450,7 @@ generic_period_strp(const struct generic_opts *g, const char *in,
 		return (0);
 	why = "not a valid period";
 bad:
-	generic_quote(in, strlen(in), q, sizeof(q));
+	parse_quote(in, strlen(in), q, sizeof(q));
 	snprintf(err, errlen, "expected a period in the format \"%s\", got "
 	    "\"%s\"%s%s%s", g->pfmt, q, why != NULL ? " (" : "",
 	    why != NULL ? why : "", why != NULL ? ")" : "");
@@ -463,7 +463,7 @@ generic_period_unix(const char *in, int ms, char *out, size_t outlen,
     char *err, size_t errlen)
 {
 	const char	*s, *e;
-	char		 tmp[PERIOD_MAX_LEN], frac[16], q[GENERIC_QUOTE_LEN];
+	char		 tmp[PERIOD_MAX_LEN], frac[16], q[PARSE_QUOTE_BUFLEN];
 	size_t		 len = strlen(in), n;
 	int64_t		 ipart = 0, fpart = 0, scale, ns, secs, rem;
 	int		 neg = 0, fdig = 0, maxf = ms ? 6 : 9;
@@ -532,13 +532,13 @@ generic_period_unix(const char *in, int ms, char *out, size_t outlen,
 	return (0);
 
 bad:
-	generic_quote(in, strlen(in), q, sizeof(q));
+	parse_quote(in, strlen(in), q, sizeof(q));
 	snprintf(err, errlen, "expected Unix time in %s such as %s, got \"%s\"",
 	    ms ? "milliseconds" : "seconds", ms ? "1735689600000" :
 	    "1735689600", q);
 	return (-1);
 range:
-	generic_quote(in, strlen(in), q, sizeof(q));
+	parse_quote(in, strlen(in), q, sizeof(q));
 	snprintf(err, errlen, "expected Unix time in %s within the years "
 	    "%d to %d, got \"%s\"", ms ? "milliseconds" : "seconds",
 	    PERIOD_YEAR_MIN, PERIOD_YEAR_MAX, q);
@@ -559,7 +559,7 @@ int
 generic_period(const struct generic_opts *g, const char *in, char *out,
     size_t outlen, char *err, size_t errlen)
 {
-	char		 tmp[PERIOD_MAX_LEN], q[GENERIC_QUOTE_LEN];
+	char		 tmp[PERIOD_MAX_LEN], q[PARSE_QUOTE_BUFLEN];
 	const char	*s, *z;
 	size_t		 len = strlen(in), n;
 
@@ -575,7 +575,7 @@ generic_period(const struct generic_opts *g, const char *in, char *out,
 		for (n = 0; n < len && generic_period_isdigit(s[n]); n++)
 			;
 		if (len != 6 || n != 6) {
-			generic_quote(in, strlen(in), q, sizeof(q));
+			parse_quote(in, strlen(in), q, sizeof(q));
 			snprintf(err, errlen, "expected a month as YYYYMM such "
 			    "as 202512, got \"%s\"", q);
 			return (-1);

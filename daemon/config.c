@@ -343,28 +343,12 @@ config_set_validators(cfg_t *cfg)
 	}
 }
 
-/* Stores the value of o (from the file, else its default) into c. */
-static int
-config_store(struct config *c, cfg_t *cfg, const struct config_option *o)
+void
+config_set_field(const struct config_option *o, void *base,
+    const char *value, int64_t v)
 {
-	cfg_t		*sec = cfg;
-	const char	*value = NULL;
-	char		 err[512];
-	int64_t		 v;
-	char		*field = (char *)c + o->offset;
+	char	*field = (char *)base + o->offset;
 
-	if (o->section != NULL)
-		sec = cfg_getsec(cfg, o->section);
-	if (sec != NULL && cfg_size(sec, o->name) > 0)
-		value = cfg_getstr(sec, o->name);
-	if (value == NULL)
-		value = o->def;
-	if (config_parse_value(o, value, &v, err, sizeof(err)) == -1) {
-		config_add_error("%s: %s%s%s: %s", c->path,
-		    o->section != NULL ? o->section : "",
-		    o->section != NULL ? "." : "", o->name, err);
-		return (-1);
-	}
 	switch (o->type) {
 	case CONFIG_STRING:
 	case CONFIG_LIST:
@@ -382,6 +366,30 @@ config_store(struct config *c, cfg_t *cfg, const struct config_option *o)
 		*(int *)(void *)field = (int)v;
 		break;
 	}
+}
+
+/* Stores the value of o (from the file, else its default) into c. */
+static int
+config_store(struct config *c, cfg_t *cfg, const struct config_option *o)
+{
+	cfg_t		*sec = cfg;
+	const char	*value = NULL;
+	char		 err[512];
+	int64_t		 v;
+
+	if (o->section != NULL)
+		sec = cfg_getsec(cfg, o->section);
+	if (sec != NULL && cfg_size(sec, o->name) > 0)
+		value = cfg_getstr(sec, o->name);
+	if (value == NULL)
+		value = o->def;
+	if (config_parse_value(o, value, &v, err, sizeof(err)) == -1) {
+		config_add_error("%s: %s%s%s: %s", c->path,
+		    o->section != NULL ? o->section : "",
+		    o->section != NULL ? "." : "", o->name, err);
+		return (-1);
+	}
+	config_set_field(o, c, value, v);
 	return (0);
 }
 

@@ -228,7 +228,6 @@ config_feed_generic(const struct config *c, cfg_t *sec, struct feed *f)
 	char				 err[512], msg[600];
 	int64_t				 v;
 	size_t				 i;
-	char				*field;
 
 	for (i = 0; i < config_feed_noptions; i++) {
 		o = &config_feed_options[i];
@@ -239,24 +238,7 @@ config_feed_generic(const struct config *c, cfg_t *sec, struct feed *f)
 			config_feed_error(c, f->name, o->name, msg);
 			return (-1);
 		}
-		field = (char *)f + o->offset;
-		switch (o->type) {
-		case CONFIG_STRING:
-		case CONFIG_LIST:
-			*(char **)(void *)field = xstrdup(value);
-			break;
-		case CONFIG_DURATION:
-		case CONFIG_SIZE:
-			*(uint64_t *)(void *)field = (uint64_t)v;
-			break;
-		case CONFIG_INT:
-			*(int64_t *)(void *)field = v;
-			break;
-		case CONFIG_BOOL:
-		case CONFIG_ENUM:
-			*(int *)(void *)field = (int)v;
-			break;
-		}
+		config_set_field(o, f, value, v);
 	}
 	return (0);
 }

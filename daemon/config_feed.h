@@ -44,5 +44,8 @@ void		 config_add_error(const char *, ...)
 int		 config_parse_value(const struct config_option *, const char *,
 		    int64_t *, char *, size_t);
 const char	*config_type_name(enum config_type);
+/* Stores a parsed value (v) or a copy of value into base + o->offset. */
+void		 config_set_field(const struct config_option *, void *,
+		    const char *, int64_t);
 
 #endif
