@@ -40,6 +40,8 @@
 #include <event2/event.h>
 #include <libpq-fe.h>
 
+#include "bench/benchutil.h"
+#include "bench/pgcopy.h"
 #include "collectors/observation.h"
 #include "daemon/log.h"
 #include "store/migrate.h"
@@ -56,9 +58,6 @@
 #define INGEST_AHEAD		3	/* batches submitted, not committed */
 #define INGEST_STALL		120	/* seconds without a commit: give up */
 #define INGEST_CHUNK		(256 * 1024)	/* COPY data per call */
-#define INGEST_PG_EPOCH_DAYS	10957	/* 1970-01-01 to 2000-01-01 */
-#define INGEST_DAY_USEC		(86400 * INT64_C(1000000))
-#define INGEST_NUMERIC_GROUPS	64	/* base-10000 digits we encode */
 
 struct ingest_figure {
 	const char	*name;
@@ -139,48 +138,6 @@ ingest_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
-}
-
-static double
-ingest_cpu_self(void)
-{
-	struct rusage	ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ((double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6);
-}
-
-/*
- * CPU seconds used so far by PostgreSQL backend pid, when the server runs
- * on this machine (its /proc entry is a "postgres"); -1 otherwise.
- */
-static double
-ingest_cpu_backend(long pid)
-{
-	char			 path[64], line[1024], *p;
-	FILE			*f;
-	unsigned long long	 ut, st;
-	size_t			 n;
-	int			 i;
-
-	for (i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), "/proc/%ld/%s", pid,
-		    i == 0 ? "comm" : "stat");
-		if (pid <= 0 || (f = fopen(path, "r")) == NULL)
-			return (-1);
-		n = fread(line, 1, sizeof(line) - 1, f);
-		fclose(f);
-		line[n] = '\0';
-		if (i == 0 && strncmp(line, "postgres", 8) != 0)
-			return (-1);
-	}
-	/* Fields 14 and 15 (utime, stime) follow "pid (comm) state ...". */
-	if ((p = strrchr(line, ')')) == NULL ||
-	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu "
-	    "%llu", &ut, &st) != 2)
-		return (-1);
-	return ((double)(ut + st) / (double)sysconf(_SC_CLK_TCK));
 }
 
 /* Runs sql on a blocking connection; prints the error.  Returns 0 or -1. */
@@ -287,161 +244,6 @@ ingest_value(char *buf, size_t len, uint64_t s, uint64_t p, int revised)
 	snprintf(buf, len, "%" PRIu64 ".%02" PRIu64, c / 100, c % 100);
 }
 
-/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (H. Hinnant). */
-static int64_t
-ingest_days(int64_t y, int64_t m, int64_t d)
-{
-	int64_t	era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (era * 146097 + doe - 719468);
-}
-
-/* Microseconds since 2000-01-01 00:00 UTC, as timestamptz stores them. */
-static int64_t
-ingest_pgtime(int64_t y, int64_t m, int64_t d)
-{
-	return ((ingest_days(y, m, d) - INGEST_PG_EPOCH_DAYS) *
-	    INGEST_DAY_USEC);
-}
-
-/* Appends the low n bytes of v, big-endian (network order). */
-static void
-ingest_put(struct buf *out, uint64_t v, int n)
-{
-	unsigned char	b[8];
-	int		i;
-
-	for (i = 0; i < n; i++)
-		b[i] = (unsigned char)(v >> (8 * (n - 1 - i)));
-	buf_append(out, b, (size_t)n);
-}
-
-/* A bigint or timestamptz field: length 8, then the value. */
-static void
-ingest_put_int8(struct buf *out, int64_t v)
-{
-	ingest_put(out, 8, 4);
-	ingest_put(out, (uint64_t)v, 8);
-}
-
-/*
- * A numeric field from plain decimal text ([+-]digits[.digits]) as
- * numeric_send writes it: ndigits, weight (of the first base-10000 digit),
- * sign, dscale (decimal digits after the point), then the base-10000
- * digits without zero digits at either end.  Returns 0, or -1 if s is not
- * plain decimal or too long.
- */
-static int
-ingest_put_numeric(struct buf *out, const char *s)
-{
-	char		 dec[INGEST_NUMERIC_GROUPS * 4];
-	uint16_t	 g[INGEST_NUMERIC_GROUPS];
-	size_t		 il = 0, fl = 0, pad, n, i, first;
-	int		 neg = 0, weight;
-
-	if (*s == '-' || *s == '+')
-		neg = *s++ == '-';
-	while (s[il] >= '0' && s[il] <= '9')
-		il++;
-	if (s[il] == '.')
-		while (s[il + 1 + fl] >= '0' && s[il + 1 + fl] <= '9')
-			fl++;
-	/* The integer digits end on a base-10000 digit boundary. */
-	pad = (4 - il % 4) % 4;
-	if (il + fl == 0 || s[il + (s[il] == '.' ? 1 + fl : 0)] != '\0' ||
-	    pad + il + fl + 3 > sizeof(dec))
-		return (-1);
-	memset(dec, '0', sizeof(dec));
-	memcpy(dec + pad, s, il);
-	if (fl > 0)
-		memcpy(dec + pad + il, s + il + 1, fl);
-	n = (pad + il + fl + 3) / 4;
-	for (i = 0; i < n; i++)
-		g[i] = (uint16_t)((dec[4 * i] - '0') * 1000 +
-		    (dec[4 * i + 1] - '0') * 100 + (dec[4 * i + 2] - '0') * 10 +
-		    (dec[4 * i + 3] - '0'));
-	weight = (int)((pad + il) / 4) - 1;
-	for (first = 0; first < n && g[first] == 0; first++)
-		weight--;
-	while (n > first && g[n - 1] == 0)
-		n--;
-	n -= first;
-	if (n == 0)
-		weight = neg = 0;	/* zero: no digits, positive */
-	ingest_put(out, 8 + 2 * n, 4);
-	ingest_put(out, n, 2);
-	ingest_put(out, (uint16_t)(int16_t)weight, 2);
-	ingest_put(out, neg ? 0x4000 : 0x0000, 2);
-	ingest_put(out, fl, 2);
-	for (i = 0; i < n; i++)
-		ingest_put(out, g[first + i], 2);
-	return (0);
-}
-
-static int
-ingest_copy_start(PGconn *conn, const char *table, struct buf *out)
-{
-	char		*sql = xasprintf("COPY %s FROM STDIN (FORMAT binary)",
-			    table);
-	PGresult	*res = PQexec(conn, sql);
-	int		 ok = PQresultStatus(res) == PGRES_COPY_IN;
-
-	if (!ok)
-		fprintf(stderr, "ingest: %s: %s", sql, PQerrorMessage(conn));
-	PQclear(res);
-	free(sql);
-	/* Signature, flags, header extension length. */
-	buf_append(out, "PGCOPY\n\377\r\n\0", 11);
-	ingest_put(out, 0, 4);
-	ingest_put(out, 0, 4);
-	return (ok ? 0 : -1);
-}
-
-/* Sends what out holds on a connection in COPY IN state; empties out. */
-static int
-ingest_copy_flush(PGconn *conn, struct buf *out)
-{
-	int	ok;
-
-	ok = out->len == 0 ||
-	    PQputCopyData(conn, out->data, (int)out->len) == 1;
-	if (!ok)
-		fprintf(stderr, "ingest: COPY data: %s", PQerrorMessage(conn));
-	buf_reset(out);
-	return (ok ? 0 : -1);
-}
-
-/* Sends the trailer (unless failed), ends the COPY, reads its results. */
-static int
-ingest_copy_end(PGconn *conn, struct buf *out, int failed)
-{
-	PGresult	*res;
-	int		 rv = failed ? -1 : 0;
-
-	ingest_put(out, UINT16_MAX, 2);		/* -1: no more tuples */
-	if (!failed && ingest_copy_flush(conn, out) == -1)
-		rv = -1;
-	if (PQputCopyEnd(conn, rv == -1 ? "failed" : NULL) != 1) {
-		fprintf(stderr, "ingest: COPY end: %s", PQerrorMessage(conn));
-		rv = -1;
-	}
-	while ((res = PQgetResult(conn)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK && !failed) {
-			fprintf(stderr, "ingest: COPY: %s",
-			    PQresultErrorMessage(res));
-			rv = -1;
-		}
-		PQclear(res);
-	}
-	buf_reset(out);
-	return (rv);
-}
-
 /*
  * Checks the binary encoder against the server before anything is timed:
  * awkward numerics and dates go in through COPY BINARY and must come back
@@ -474,23 +276,23 @@ ingest_selftest(PGconn *conn)
 	buf_init(&out, 0);
 	if (ingest_exec(conn, "CREATE TEMP TABLE bench_check (i int, v "
 	    "numeric, t timestamptz)") == -1 ||
-	    ingest_copy_start(conn, "bench_check", &out) == -1)
+	    pgcopy_copy_start(conn, "bench_check", &out) == -1)
 		goto out;
 	for (i = 0; i < nn || i < nd; i++) {
-		ingest_put(&out, 3, 2);
-		ingest_put(&out, 4, 4);
-		ingest_put(&out, (uint32_t)i, 4);
+		pgcopy_put(&out, 3, 2);
+		pgcopy_put(&out, 4, 4);
+		pgcopy_put(&out, (uint32_t)i, 4);
 		if (i >= nn)
-			ingest_put(&out, UINT32_MAX, 4);	/* NULL */
-		else if (ingest_put_numeric(&out, nums[i][0]) == -1)
+			pgcopy_put(&out, UINT32_MAX, 4);	/* NULL */
+		else if (pgcopy_put_numeric(&out, nums[i][0]) == -1)
 			abort();
 		if (i >= nd)
-			ingest_put(&out, UINT32_MAX, 4);
+			pgcopy_put(&out, UINT32_MAX, 4);
 		else
-			ingest_put_int8(&out, ingest_pgtime(dates[i][0],
+			pgcopy_put_int8(&out, pgcopy_pgtime(dates[i][0],
 			    dates[i][1], dates[i][2]));
 	}
-	if (ingest_copy_end(conn, &out, 0) == -1)
+	if (pgcopy_copy_end(conn, &out, 0) == -1)
 		goto out;
 	res = PQexec(conn, "SELECT v::text, to_char(t AT TIME ZONE 'UTC', "
 	    "'YYYY-MM-DD HH24:MI:SS') FROM bench_check ORDER BY i");
@@ -717,8 +519,8 @@ static void
 ingest_begin(struct ingest_run *r, long pid, double m[4])
 {
 	m[0] = ingest_wal(r->conn);
-	m[1] = ingest_cpu_backend(pid);
-	m[2] = ingest_cpu_self();
+	m[1] = bench_cpu_pid(pid, "postgres");
+	m[2] = bench_cpu_pid(0, NULL);
 	m[3] = ingest_now();
 }
 
@@ -730,8 +532,8 @@ ingest_end(struct ingest_run *r, enum ingest_phase ph, long pid,
 	double			 b;
 
 	f->secs = ingest_now() - m[3];
-	f->cpu_client = ingest_cpu_self() - m[2];
-	b = ingest_cpu_backend(pid);
+	f->cpu_client = bench_cpu_pid(0, NULL) - m[2];
+	b = bench_cpu_pid(pid, "postgres");
 	f->cpu_backend = m[1] < 0 || b < 0 ? -1 : b - m[1];
 	f->wal_mb = m[0] < 0 ? -1 : (ingest_wal(r->conn) - m[0]) / 1048576;
 	f->rows = r->rows;
@@ -801,28 +603,28 @@ ingest_copy(struct ingest_run *r, enum ingest_phase ph, const char *table)
 		return (-1);
 	/* Like now() in the writer's transaction: one time for all. */
 	clock_gettime(CLOCK_REALTIME, &ts);
-	known = ingest_pgtime(1970, 1, 1) + (int64_t)ts.tv_sec * 1000000 +
+	known = pgcopy_pgtime(1970, 1, 1) + (int64_t)ts.tv_sec * 1000000 +
 	    ts.tv_nsec / 1000;
 	buf_init(&out, 0);
 	ingest_begin(r, PQbackendPID(r->conn), m);
-	if (ingest_copy_start(r->conn, table, &out) == -1)
+	if (pgcopy_copy_start(r->conn, table, &out) == -1)
 		goto out;
 	for (i = 0; i < r->rows; i++) {
 		ingest_row(r, i, &s, &p);
 		ingest_value(value, sizeof(value), s, p, 0);
-		ingest_put(&out, 5, 2);
-		ingest_put_int8(&out, (int64_t)s + 1);
-		ingest_put_int8(&out, ingest_pgtime(1950 + (int64_t)p / 12,
+		pgcopy_put(&out, 5, 2);
+		pgcopy_put_int8(&out, (int64_t)s + 1);
+		pgcopy_put_int8(&out, pgcopy_pgtime(1950 + (int64_t)p / 12,
 		    (int64_t)p % 12 + 1, 1));
-		if (ingest_put_numeric(&out, value) == -1)
+		if (pgcopy_put_numeric(&out, value) == -1)
 			abort();
-		ingest_put_int8(&out, known);
-		ingest_put_int8(&out, (int64_t)(i / r->batch) + 1);
+		pgcopy_put_int8(&out, known);
+		pgcopy_put_int8(&out, (int64_t)(i / r->batch) + 1);
 		if (out.len >= INGEST_CHUNK &&
-		    ingest_copy_flush(r->conn, &out) == -1)
+		    pgcopy_copy_flush(r->conn, &out) == -1)
 			break;
 	}
-	if (ingest_copy_end(r->conn, &out, i < r->rows) == -1)
+	if (pgcopy_copy_end(r->conn, &out, i < r->rows) == -1)
 		goto out;
 	ingest_end(r, ph, PQbackendPID(r->conn), m);
 	rv = 0;

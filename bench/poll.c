@@ -45,6 +45,7 @@
 #include <event2/http.h>
 #include <libpq-fe.h>
 
+#include "bench/benchutil.h"
 #include "collectors/collector.h"
 #include "daemon/log.h"
 #include "store/migrate.h"
@@ -160,39 +161,6 @@ static double
 poll_secs(void)
 {
 	return ((double)poll_unix_usec() / 1e6);
-}
-
-/*
- * CPU seconds used so far by process pid (0: this one) if it runs on this
- * machine under the name comm; -1 otherwise (a server elsewhere).
- */
-static double
-poll_cpu_pid(long pid, const char *comm)
-{
-	char			 path[64], line[1024], *p;
-	FILE			*f;
-	unsigned long long	 ut, st;
-	size_t			 n;
-	struct rusage		 ru;
-
-	if (pid == 0) {
-		getrusage(RUSAGE_SELF, &ru);
-		return (POLL_CPU(ru));
-	}
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	if (pid < 0 || (f = fopen(path, "r")) == NULL)
-		return (-1);
-	n = fread(line, 1, sizeof(line) - 1, f);
-	fclose(f);
-	line[n] = '\0';
-	/* Fields 14 and 15 (utime, stime) follow "pid (comm) state ...". */
-	if ((p = strchr(line, '(')) == NULL ||
-	    strncmp(p + 1, comm, strlen(comm)) != 0 ||
-	    (p = strrchr(line, ')')) == NULL ||
-	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu "
-	    "%llu", &ut, &st) != 2)
-		return (-1);
-	return ((double)(ut + st) / (double)sysconf(_SC_CLK_TCK));
 }
 
 /*
@@ -354,7 +322,7 @@ poll_curl(struct poll_bench *pb, struct poll_figure *f)
 	char			*path, par[24];
 	FILE			*fp;
 	uint64_t		 i;
-	double			 t0, s0 = poll_cpu_pid(pb->server_pid, "poll");
+	double			 t0, s0 = bench_cpu_pid(pb->server_pid, "poll");
 	pid_t			 pid;
 	int			 status, fd, rv = -1;
 
@@ -390,7 +358,7 @@ poll_curl(struct poll_bench *pb, struct poll_figure *f)
 		if (errno != EINTR)
 			goto out;
 	f->secs = poll_secs() - t0;
-	f->cpu_server = poll_cpu_pid(pb->server_pid, "poll") - s0;
+	f->cpu_server = bench_cpu_pid(pb->server_pid, "poll") - s0;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) == 127) {
 		fprintf(stderr, "poll: curl did not run (status %d)\n", status);
 		goto out;
@@ -584,20 +552,20 @@ poll_run(struct poll_bench *pb, enum poll_line line)
 	if (line == POLL_WRITE)
 		pb->w0 = *writer_stats(pb->w);
 	poll_rss_reset();
-	b0 = poll_cpu_pid(pb->backend_pid, "postgres");
-	s0 = poll_cpu_pid(pb->server_pid, "poll");
-	c0 = poll_cpu_pid(0, NULL);
+	b0 = bench_cpu_pid(pb->backend_pid, "postgres");
+	s0 = bench_cpu_pid(pb->server_pid, "poll");
+	c0 = bench_cpu_pid(0, NULL);
 	t0 = poll_secs();
 	for (i = 0; i < pb->parallel && pb->next < pb->polls; i++)
 		poll_start(&pb->slots[i]);
 	while (pb->done < pb->polls && !pb->lost)
 		event_base_loop(pb->base, EVLOOP_ONCE);
 	f->secs = poll_secs() - t0;
-	f->cpu = poll_cpu_pid(0, NULL) - c0;
-	f->cpu_server = poll_cpu_pid(pb->server_pid, "poll") - s0;
+	f->cpu = bench_cpu_pid(0, NULL) - c0;
+	f->cpu_server = bench_cpu_pid(pb->server_pid, "poll") - s0;
 	f->rss_kb = poll_status_kb("VmHWM:");
 	if (line == POLL_WRITE) {
-		b1 = poll_cpu_pid(pb->backend_pid, "postgres");
+		b1 = bench_cpu_pid(pb->backend_pid, "postgres");
 		pb->backend_polls = b0 < 0 || b1 < 0 ? -1 : b1 - b0;
 	}
 	f->polls = pb->done;
@@ -606,13 +574,13 @@ poll_run(struct poll_bench *pb, enum poll_line line)
 	transfer_free(pb->transfer);
 	pb->transfer = NULL;
 	if (line == POLL_WRITE) {
-		c0 = poll_cpu_pid(0, NULL);
+		c0 = bench_cpu_pid(0, NULL);
 		t0 = poll_secs();
 		while (!writer_idle(pb->w) && !pb->lost)
 			event_base_loop(pb->base, EVLOOP_ONCE);
 		pb->drain_secs = poll_secs() - t0;
-		pb->drain_cpu = poll_cpu_pid(0, NULL) - c0;
-		b2 = poll_cpu_pid(pb->backend_pid, "postgres");
+		pb->drain_cpu = bench_cpu_pid(0, NULL) - c0;
+		b2 = bench_cpu_pid(pb->backend_pid, "postgres");
 		pb->backend_drain = b1 < 0 || b2 < 0 ? -1 : b2 - b1;
 		pb->w1 = *writer_stats(pb->w);
 	}
