@@ -19,6 +19,7 @@
 #include "potashd-config.h"
 #include "daemon/config.h"
 #include "daemon/config_feed.h"
+#include "daemon/config_rule.h"
 #include "daemon/log.h"
 #include "util/parse.h"
 #include "util/xmalloc.h"
@@ -113,6 +114,11 @@ config_error_cb(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	char	msg[1024];
 
+	/* libconfuse 3.3 reports each option of a free-form block (rule
+	 * labels and annotations) as unknown before it creates it. */
+	if (cfg != NULL && (cfg->flags & CFGF_KEYSTRVAL) &&
+	    strncmp(fmt, "no such option", 14) == 0)
+		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	/* The lexer counts lines in the section being parsed; the file
 	 * name is ours, since libconfuse parses a buffer. */
@@ -284,7 +290,7 @@ config_build_opts(void)
 	cfg_opt_t		*top, *sub;
 	size_t			 ntop = 0, i, j, n;
 
-	top = xcalloc(config_noptions + 5, sizeof(*top));
+	top = xcalloc(config_noptions + 6, sizeof(*top));
 	for (i = 0; i < config_noptions; i++) {
 		if (config_options[i].section == NULL) {
 			top[ntop++] = (cfg_opt_t)CFG_STR(config_options[i].name,
@@ -305,6 +311,8 @@ config_build_opts(void)
 	}
 	top[ntop++] = (cfg_opt_t)CFG_SEC("feed", config_feed_build_opts(),
 	    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES);
+	top[ntop++] = (cfg_opt_t)CFG_SEC("rule", config_rule_build_opts(),
+	    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES);
 	top[ntop] = (cfg_opt_t)CFG_END();
 	return (top);
 }
@@ -315,7 +323,9 @@ config_free_opts(cfg_opt_t *top)
 	size_t	i;
 
 	for (i = 0; top[i].name != NULL; i++) {
-		if (top[i].type == CFGT_SEC)
+		if (top[i].type == CFGT_SEC && strcmp(top[i].name, "rule") == 0)
+			config_rule_free_opts(top[i].subopts);
+		else if (top[i].type == CFGT_SEC)
 			free(top[i].subopts);
 	}
 	free(top);
@@ -341,6 +351,7 @@ config_set_validators(cfg_t *cfg)
 		snprintf(path, sizeof(path), "feed|%s", o->name);
 		cfg_set_validate_func(cfg, path, config_validate_cb);
 	}
+	config_rule_set_validators(cfg);
 }
 
 void
@@ -587,6 +598,7 @@ config_load(const char *path, char **errors)
 
 	config_path = path;
 	config_feed_reset_lines();
+	config_rule_reset_lines();
 	rv = cfg_parse_buf(cfg, text);
 	config_path = NULL;
 	free(text);
@@ -606,11 +618,16 @@ config_load(const char *path, char **errors)
 		failed = 1;
 	if (!failed && config_feed_load(c, cfg) == -1)
 		failed = 1;
+	/* Rules are checked even after a feed error: all errors at once. */
+	if (config_rule_load(c, cfg) == -1)
+		failed = 1;
 	if (failed) {
 		config_free(c);
 		c = NULL;
 	}
 out:
+	config_feed_reset_lines();
+	config_rule_reset_lines();
 	cfg_free(cfg);
 	config_free_opts(opts);
 	if (c == NULL) {
@@ -638,6 +655,7 @@ config_free(struct config *c)
 		free(c->database.password);
 	}
 	config_feed_free(c->feeds, c->nfeeds);
+	config_rule_free(c->rules, c->nrules);
 	free(c->path);
 	free(c);
 }
@@ -672,4 +690,5 @@ config_dump_options(FILE *f)
 		    config_type_name(o->type), o->def, o->doc);
 	}
 	config_feed_dump(f);
+	config_rule_dump(f);
 }

@@ -62,11 +62,14 @@ struct config_log {
 };
 
 struct feed;
+struct rule;
 
 struct config {
 	char			*path;
 	struct feed		*feeds;
 	size_t			 nfeeds;
+	struct rule		**rules;	/* alert rules, in file order */
+	size_t			 nrules;
 	char			*state_directory;
 	struct config_database	 database;
 	struct config_http	 http;

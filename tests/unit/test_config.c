@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "alert/rule.h"
 #include "daemon/config.h"
 #include "testproc.h"
 #include "util/xmalloc.h"
@@ -304,6 +305,93 @@ test_feed_kind_options(void **state)
 	    "2: feed \"x\": kind: missing");
 }
 
+/* Rule sections: plain options, the event block, free-form labels and
+ * annotations, in file order. */
+static void
+test_rules(void **state)
+{
+	struct fixture		*f = *state;
+	struct config		*c;
+	const struct rule	*r;
+	char			*errors = NULL;
+
+	c = load(f, "rule \"after-easing\" {\n kind = since_event\n"
+	    " series = \"fred/PPOTASHUSDM\"\n above = \"15%\"\n"
+	    " baseline = 90d\n within = 180d\n"
+	    " event {\n  jurisdiction = {\"US\"}\n  direction = ease\n"
+	    "  entity = {\"Belaruskali\", \"Belarusian Potash\"}\n }\n"
+	    " labels { topic = \"price\"\n team = \"desk\" }\n"
+	    " annotations {\n  summary = \"{{value}} vs {{baseline}}\"\n }\n"
+	    " notify = {\"ops\", \"desk\"}\n}\n"
+	    "rule \"high\" {\n kind = threshold\n series = \"demo/*_price\"\n"
+	    " above = 700\n clear = 650\n for = \"2 observations\"\n}\n",
+	    &errors);
+	assert_null(errors);
+	assert_non_null(c);
+	assert_int_equal(c->nrules, 2);
+	r = c->rules[0];
+	assert_string_equal(r->name, "after-easing");
+	assert_int_equal(r->kind, RULE_SINCE_EVENT);
+	assert_int_equal(r->unit, RULE_PERCENT);
+	assert_true(r->has_above && r->above == 15);
+	assert_int_equal(r->event.direction, -1);
+	assert_int_equal(r->event.njurisdictions, 1);
+	assert_int_equal(r->event.nentities, 2);
+	assert_string_equal(r->event.entities[1], "Belarusian Potash");
+	/* Labels are sorted by name. */
+	assert_int_equal(r->nlabels, 2);
+	assert_string_equal(r->labels[0].name, "team");
+	assert_string_equal(r->labels[1].value, "price");
+	assert_int_equal(r->nannotations, 1);
+	assert_string_equal(r->annotations[0].value,
+	    "{{value}} vs {{baseline}}");
+	assert_int_equal(r->nnotify, 2);
+	r = c->rules[1];
+	assert_string_equal(r->name, "high");
+	assert_int_equal(r->glob, 1);
+	assert_int_equal(r->for_count, 2);
+	assert_true(r->has_clear && r->clear == 650);
+	config_free(c);
+}
+
+/* Every rule error names the file, the line of the option at fault and
+ * the rule; all rules are checked, feeds or not. */
+static void
+test_rule_errors(void **state)
+{
+	struct fixture	*f = *state;
+	struct config	*c;
+	char		*errors, *want;
+
+	expect_error(f, "rule \"a\" {\n kind = threshold\n series = \"x/y\"\n"
+	    " above = \"abc\"\n}\n",
+	    "4: rule \"a\": above: expected a number such as 400, got \"abc\"");
+	expect_error(f, "rule \"b\" {\n kind = sanctions\n event {\n"
+	    "  jurisdiction = {\"US\"}\n  direction = sideways\n }\n}\n",
+	    "5: rule \"b\": event.direction: expected tighten, ease, +1, -1 "
+	    "or any, got \"sideways\"");
+	expect_error(f, "\nrule \"c\" {\n kind = stale\n series = \"x\"\n}\n",
+	    "3: rule \"c\": missing \"expect\"");
+	/* libconfuse refuses an option no rule has, with its line. */
+	expect_error(f, "rule \"d\" {\n kind = threshold\n colour = red\n}\n",
+	    "3: no such option 'colour'");
+	expect_error(f, "rule \"e\" {\n kind = threshold\n}\n"
+	    "rule \"e\" {\n kind = threshold\n}\n",
+	    "4: found duplicate title 'e'");
+	/* Two bad rules: both reported, each with its own line. */
+	c = load(f, "rule \"f\" {\n kind = nope\n}\n"
+	    "rule \"g\" {\n kind = threshold\n series = \"x\"\n"
+	    " below = 1\n above = 2\n}\n", &errors);
+	assert_null(c);
+	want = xasprintf("%s:2: rule \"f\": kind: expected one of threshold, "
+	    "change, since_event, rolling_sum, stale, sanctions, revision, "
+	    "got \"nope\"\n%s:", f->path, f->path);
+	assert_true(strncmp(errors, want, strlen(want)) == 0);
+	assert_non_null(strstr(errors + strlen(want), "rule \"g\": "));
+	free(want);
+	free(errors);
+}
+
 static void
 test_strip_comments(void **state)
 {
@@ -376,6 +464,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_feed_kind_options,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rule_errors, setup,
+		    teardown),
 		cmocka_unit_test(test_strip_comments),
 		cmocka_unit_test(test_dump_lists_every_option),
 	};
