@@ -168,7 +168,7 @@ double
 series_put(struct series *s, const struct series_point *pt)
 {
 	double	prev = NAN;
-	size_t	i;
+	size_t	i, off;
 
 	if (pt->period > s->newest) {
 		if (s->newest != INT64_MIN && (s->step == 0 ||
@@ -190,7 +190,10 @@ series_put(struct series *s, const struct series_point *pt)
 		s->hist[i - 1] = *pt;
 		return (prev);
 	}
+	/* series_room may move the history to the front: keep i's place. */
+	off = i - s->start;
 	series_room(s);
+	i = s->start + off;
 	if (i < s->start + s->n)
 		memmove(&s->hist[i + 1], &s->hist[i],
 		    (s->start + s->n - i) * sizeof(*s->hist));

@@ -483,6 +483,36 @@ test_engine_change(void **state)
 	test_done(e, r, 2);
 }
 
+/*
+ * A long daily run through a short period window: the history buffer
+ * keeps being compacted to its front, and every change must still be
+ * measured against the point two periods back.
+ */
+static void
+test_engine_change_long_run(void **state)
+{
+	struct rule			*r[1];
+	struct engine			*e;
+	const struct engine_transition	*t;
+	int				 i;
+
+	(void)state;
+	r[0] = test_rule("d2", "kind=change", "series=yahoo/Q",
+	    "window=2 periods", "above=25%", NULL);
+	e = test_engine(r, 1);
+	for (i = 0; i < 60; i++)
+		test_obs(e, "yahoo/Q", D(i), 100 + (i % 2), K(i));
+	assert_int_equal(test_ntr(e), 0);
+	test_obs(e, "yahoo/Q", D(60), 130, K(60));
+	t = test_expect(e, 0, ENGINE_INACTIVE, ENGINE_FIRING,
+	    ENGINE_REASON_CONDITION, K(60));
+	test_close(t->metric, 30);
+	assert_true(t->baseline == 100);
+	assert_true(t->baseline_from == D(58));
+	assert_true(t->baseline_to == D(60));
+	test_done(e, r, 1);
+}
+
 static void
 test_engine_rolling_sum(void **state)
 {
@@ -1259,6 +1289,7 @@ main(void)
 		cmocka_unit_test(test_engine_flapping),
 		cmocka_unit_test(test_engine_crosses),
 		cmocka_unit_test(test_engine_change),
+		cmocka_unit_test(test_engine_change_long_run),
 		cmocka_unit_test(test_engine_rolling_sum),
 		cmocka_unit_test(test_engine_since_event),
 		cmocka_unit_test(test_engine_since_known),
