@@ -73,6 +73,7 @@ batch_free(struct batch *b)
 		free(b->obs[i].period);
 		free(b->obs[i].value);
 		free(b->obs[i].unit);
+		free(b->obs[i].known_at);
 	}
 	free(b->obs);
 	for (i = 0; i < b->nseries; i++)
@@ -93,6 +94,13 @@ void
 batch_add(struct batch *b, const char *series, const char *period,
     const char *value, const char *unit)
 {
+	batch_add_known(b, series, period, value, unit, NULL);
+}
+
+void
+batch_add_known(struct batch *b, const char *series, const char *period,
+    const char *value, const char *unit, const char *known_at)
+{
 	struct observation	*o;
 
 	if (b->nobs == b->cap) {
@@ -104,6 +112,7 @@ batch_add(struct batch *b, const char *series, const char *period,
 	o->period = xstrdup(period);
 	o->value = xstrdup(value);
 	o->unit = xstrdup(unit != NULL ? unit : "");
+	o->known_at = batch_strdup(known_at);
 }
 
 void

@@ -7,6 +7,10 @@
  * PostgreSQL's numeric.  A batch is what one feed run produced, with what
  * is known about the run (URL with secrets removed, HTTP status, bytes,
  * times, error).  A batch owns every string in it.
+ *
+ * known_at is when the value became known, for imports of past vintages;
+ * collectors leave it NULL, which means "now" (the storing transaction's
+ * time).
  */
 #ifndef COLLECTORS_OBSERVATION_H
 #define COLLECTORS_OBSERVATION_H
@@ -21,6 +25,7 @@ struct observation {
 	char	*period;	/* ISO 8601: "2025-12-01", "2025-12-15T21:00:00Z" */
 	char	*value;		/* decimal text, as the source wrote it */
 	char	*unit;		/* "USD/t", "t", "USD" */
+	char	*known_at;	/* ISO 8601 instant or date, NULL: now */
 };
 
 /* What a collector knows about a series beyond its key. */
@@ -60,9 +65,12 @@ struct batch {
 /* A new, empty batch for feed (copied). */
 struct batch	*batch_new(const char *);
 void		 batch_free(struct batch *);
-/* Appends copies of the four strings. */
+/* Appends copies of the four strings; known_at is NULL. */
 void		 batch_add(struct batch *, const char *, const char *,
 		    const char *, const char *);
+/* As batch_add, with a copy of known_at (NULL: now). */
+void		 batch_add_known(struct batch *, const char *, const char *,
+		    const char *, const char *, const char *);
 /*
  * Describes a series (all strings copied; NULL for unknown).  Describing a
  * key twice replaces the first description.  dimensions must be a JSON

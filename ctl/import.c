@@ -1,13 +1,23 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * import: "potashctl import FILE", the backfill path.  Reads observations
- * as JSON lines ({"series":…, "period":…, "value":"…", "unit":…}), checks
- * every line first (all errors reported as FILE:LINE: field: what was
- * expected), then writes them through the daemon's own writer — batches,
- * spool, exactly-once — and waits until all of it is committed.
+ * as JSON lines ({"series":…, "period":…, "value":"…", "unit":…,
+ * "known_at":…}), checks every line first (all errors reported as
+ * FILE:LINE: field: what was expected), then writes them through the
+ * daemon's own writer — batches, spool, exactly-once — and waits until all
+ * of it is committed.
+ *
+ * known_at (optional) is when the value was published; the database
+ * stores it as the value's known_at (never in the future, always after
+ * the revision already current).  A file of past vintages may hold a
+ * (series, period) several times, oldest first: the store keeps only the
+ * last row of a (series, period) per batch, so a line that repeats one
+ * already in the batch, where either line has a known_at, starts a new
+ * batch and each vintage is stored as the revision it was.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +33,16 @@
 #include "store/pg.h"
 #include "store/writer.h"
 #include "util/decimal.h"
+#include "util/parse.h"
 #include "util/period.h"
 #include "util/xmalloc.h"
 
 #define IMPORT_MAX_ERRORS	50
 #define IMPORT_LINE_MAX		(1024 * 1024)
+#define IMPORT_SEEN_MIN		64
+
+#define IMPORT_KNOWN_AT_EXPECTED \
+	"a time such as 2021-08-03T15:00:00Z or a date such as 2021-08-03"
 
 struct import {
 	const char		*path;
@@ -37,20 +52,143 @@ struct import {
 	int			 connected_once;
 	int			 failed;
 	char			 error[512];
+
+	/* While submitting: the batch being filled, and which (series,
+	 * period) it holds, an open-addressing set of indexes into b->obs
+	 * (SIZE_MAX: free). */
+	struct batch		*b;
+	size_t			 batch_size;
+	const char		*url;
+	size_t			*seen;
+	size_t			 seen_cap;
 };
 
+static uint64_t
+import_hash(const char *series, const char *period)
+{
+	uint64_t	h = 14695981039346656037ULL;	/* FNV-1a */
+	const char	*p;
+
+	for (p = series; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h = (h ^ 0xffU) * 1099511628211ULL;	/* not a byte of the text */
+	for (p = period; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return (h);
+}
+
+/* The slot of (series, period) in the set: its entry, or a free one. */
+static size_t *
+import_seen_slot(struct import *im, const char *series, const char *period)
+{
+	const struct observation	*o;
+	size_t				 i, mask = im->seen_cap - 1;
+
+	i = (size_t)import_hash(series, period) & mask;
+	for (;; i = (i + 1) & mask) {
+		if (im->seen[i] == SIZE_MAX)
+			return (&im->seen[i]);
+		o = &im->b->obs[im->seen[i]];
+		if (strcmp(o->series, series) == 0 &&
+		    strcmp(o->period, period) == 0)
+			return (&im->seen[i]);
+	}
+}
+
+/* Empties the set, sized for at least n entries at half load. */
+static void
+import_seen_reset(struct import *im, size_t n)
+{
+	size_t	cap = im->seen_cap > 0 ? im->seen_cap : IMPORT_SEEN_MIN;
+
+	while (cap / 2 < n)
+		cap *= 2;
+	if (cap != im->seen_cap) {
+		free(im->seen);
+		im->seen = xreallocarray(NULL, cap, sizeof(*im->seen));
+		im->seen_cap = cap;
+	}
+	memset(im->seen, 0xff, cap * sizeof(*im->seen));
+}
+
+/* Hands the batch being filled (if any) to the writer. */
+static void
+import_flush(struct import *im)
+{
+	if (im->b != NULL && im->b->nobs > 0)
+		writer_submit(im->writer, im->b);
+	batch_free(im->b);
+	im->b = NULL;
+}
+
+/* Adds one checked observation, starting a new batch where needed. */
+static void
+import_add(struct import *im, const char *series, const char *period,
+    const char *value, const char *unit, const char *known_at)
+{
+	size_t	*slot, i;
+
+	if (im->b != NULL && im->b->nobs >= im->batch_size)
+		import_flush(im);
+	if (im->b != NULL) {
+		slot = import_seen_slot(im, series, period);
+		/* A vintage of a (series, period) already in the batch
+		 * would replace that one instead of following it. */
+		if (*slot != SIZE_MAX && (known_at != NULL ||
+		    im->b->obs[*slot].known_at != NULL))
+			import_flush(im);
+	}
+	if (im->b == NULL) {
+		im->b = batch_new("import");
+		batch_set_url(im->b, im->url);
+		import_seen_reset(im, 0);
+	}
+	batch_add_known(im->b, series, period, value, unit, known_at);
+	if (im->b->nobs > im->seen_cap / 2) {
+		import_seen_reset(im, im->b->nobs);
+		for (i = 0; i < im->b->nobs; i++)
+			*import_seen_slot(im, im->b->obs[i].series,
+			    im->b->obs[i].period) = i;
+	} else
+		*import_seen_slot(im, series, period) = im->b->nobs - 1;
+}
+
 /*
- * Checks one line and, if batch is not NULL, adds it.  Returns 0, or -1
- * with "field: what is wrong" in err.
+ * Checks a known_at: a date or an instant as period_normalize reads them,
+ * but not a month, quarter, week or year.  Writes the canonical form to
+ * out; returns 0, or -1 with "expected ..." in err.
  */
 static int
-import_line(const char *line, struct batch *batch, char *err, size_t errlen)
+import_known_at(const char *in, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	const char	*s = in;
+	char		 q[PARSE_QUOTE_BUFLEN];
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (strlen(s) < 10 || s[4] != '-' || s[7] != '-') {
+		parse_quote(in, strlen(in), q, sizeof(q));
+		snprintf(err, errlen, "expected %s, got \"%s\"",
+		    IMPORT_KNOWN_AT_EXPECTED, q);
+		return (-1);
+	}
+	return (period_normalize(in, out, outlen, err, errlen));
+}
+
+/*
+ * Checks one line and, if submitting, adds it.  Returns 0, or -1 with
+ * "field: what is wrong" in err.
+ */
+static int
+import_line(struct import *im, const char *line, char *err, size_t errlen)
 {
 	static const char *const fields[] = { "series", "period", "value",
-	    "unit" };
-	const cJSON	*v[4];
+	    "unit", "known_at" };
+	const cJSON	*v[5];
 	cJSON		*obj;
-	char		 value[DECIMAL_MAX_LEN], period[PERIOD_MAX_LEN], msg[256];
+	char		 value[DECIMAL_MAX_LEN], period[PERIOD_MAX_LEN];
+	char		 known_at[PERIOD_MAX_LEN], msg[320];
 	size_t		 i;
 	int		 rv = -1;
 
@@ -64,10 +202,15 @@ import_line(const char *line, struct batch *batch, char *err, size_t errlen)
 		snprintf(err, errlen, "expected a JSON object");
 		goto out;
 	}
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < 5; i++) {
 		v[i] = cJSON_GetObjectItemCaseSensitive(obj, fields[i]);
-		if (i == 3 && v[i] == NULL)
+		/* unit and known_at are optional; a null known_at too, as
+		 * an export of rows without one would write it. */
+		if ((i == 3 && v[i] == NULL) || (i == 4 && (v[i] == NULL ||
+		    cJSON_IsNull(v[i])))) {
+			v[i] = NULL;
 			continue;
+		}
 		if (v[i] == NULL) {
 			snprintf(err, errlen, "field \"%s\": missing",
 			    fields[i]);
@@ -95,9 +238,15 @@ import_line(const char *line, struct batch *batch, char *err, size_t errlen)
 		snprintf(err, errlen, "field \"value\": %s", msg);
 		goto out;
 	}
-	if (batch != NULL)
-		batch_add(batch, v[0]->valuestring, period, value,
-		    v[3] != NULL ? v[3]->valuestring : "");
+	if (v[4] != NULL && import_known_at(v[4]->valuestring, known_at,
+	    sizeof(known_at), msg, sizeof(msg)) == -1) {
+		snprintf(err, errlen, "field \"known_at\": %s", msg);
+		goto out;
+	}
+	if (im->batch_size > 0)
+		import_add(im, v[0]->valuestring, period, value,
+		    v[3] != NULL ? v[3]->valuestring : "",
+		    v[4] != NULL ? known_at : NULL);
 	rv = 0;
 out:
 	cJSON_Delete(obj);
@@ -117,13 +266,14 @@ import_read(struct import *im, size_t batch_size)
 	ssize_t		 n;
 	long		 lineno = 0, count = 0;
 	int		 errors = 0;
-	struct batch	*b = NULL;
 
 	if ((f = fopen(im->path, "re")) == NULL) {
 		fprintf(stderr, "%s: %s\n", im->path, strerror(errno));
 		return (-1);
 	}
 	url = xasprintf("file://%s", im->path);
+	im->url = url;
+	im->batch_size = batch_size;
 	while ((n = getline(&line, &cap, f)) != -1) {
 		lineno++;
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -138,11 +288,7 @@ import_read(struct import *im, size_t batch_size)
 				break;
 			continue;
 		}
-		if (batch_size > 0 && b == NULL) {
-			b = batch_new("import");
-			batch_set_url(b, url);
-		}
-		if (import_line(line, b, err, sizeof(err)) == -1) {
+		if (import_line(im, line, err, sizeof(err)) == -1) {
 			fprintf(stderr, "%s:%ld: %s\n", im->path, lineno, err);
 			if (++errors >= IMPORT_MAX_ERRORS) {
 				fprintf(stderr, "%s: too many errors, "
@@ -152,15 +298,12 @@ import_read(struct import *im, size_t batch_size)
 			continue;
 		}
 		count++;
-		if (b != NULL && b->nobs >= batch_size) {
-			writer_submit(im->writer, b);
-			batch_free(b);
-			b = NULL;
-		}
 	}
-	if (b != NULL && b->nobs > 0)
-		writer_submit(im->writer, b);
-	batch_free(b);
+	import_flush(im);
+	free(im->seen);
+	im->seen = NULL;
+	im->seen_cap = 0;
+	im->url = NULL;
 	if (ferror(f)) {
 		fprintf(stderr, "%s: %s\n", im->path, strerror(errno));
 		errors++;

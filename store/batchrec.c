@@ -128,6 +128,18 @@ batchrec_dup(const char *s)
 	return (s != NULL ? xstrdup(s) : NULL);
 }
 
+/* Whether any observation of b has a known_at: the body needs it. */
+static int
+batchrec_has_known_at(const struct batch *b)
+{
+	size_t	i;
+
+	for (i = 0; i < b->nobs; i++)
+		if (b->obs[i].known_at != NULL)
+			return (1);
+	return (0);
+}
+
 char *
 batchrec_encode(const struct batch *b, size_t *lenp, struct batchrec_meta *m)
 {
@@ -135,6 +147,7 @@ batchrec_encode(const struct batch *b, size_t *lenp, struct batchrec_meta *m)
 	cJSON		*h, *series = NULL, *events = NULL;
 	char		*line, id[40], seq[24];
 	size_t		 i;
+	int		 known_at = batchrec_has_known_at(b);
 
 	batchrec_new_id(id, sizeof(id));
 	h = cJSON_CreateObject();
@@ -153,6 +166,9 @@ batchrec_encode(const struct batch *b, size_t *lenp, struct batchrec_meta *m)
 	if (b->error != NULL)
 		cJSON_AddStringToObject(h, "error", b->error);
 	cJSON_AddNumberToObject(h, "rows", (double)b->nobs);
+	/* Only when needed, so that other records stay as before. */
+	if (known_at)
+		cJSON_AddTrueToObject(h, "known_at");
 	if (b->etag != NULL)
 		cJSON_AddStringToObject(h, "etag", b->etag);
 	if (b->last_modified != NULL)
@@ -185,6 +201,7 @@ batchrec_encode(const struct batch *b, size_t *lenp, struct batchrec_meta *m)
 		m->etag = batchrec_dup(b->etag);
 		m->last_modified = batchrec_dup(b->last_modified);
 		m->rows = b->nobs;
+		m->known_at = known_at;
 		m->body_off = strlen(line) + 1;
 	}
 	cJSON_Delete(h);
@@ -203,8 +220,16 @@ batchrec_encode(const struct batch *b, size_t *lenp, struct batchrec_meta *m)
 		batchrec_copy_escape(&out, o->value);
 		buf_append(&out, "\t", 1);
 		batchrec_copy_escape(&out, o->unit);
-		snprintf(seq, sizeof(seq), "\t%zu\n", i);
+		snprintf(seq, sizeof(seq), "\t%zu", i);
 		buf_append(&out, seq, strlen(seq));
+		if (known_at) {
+			buf_append(&out, "\t", 1);
+			if (o->known_at != NULL)
+				batchrec_copy_escape(&out, o->known_at);
+			else
+				buf_append(&out, "\\N", 2);
+		}
+		buf_append(&out, "\n", 1);
 	}
 	return (buf_steal(&out, lenp));
 }
@@ -295,6 +320,8 @@ batchrec_decode(const char *rec, size_t len, struct batchrec_meta *m,
 	m->started = batchrec_num(h, "started", 0);
 	m->finished = batchrec_num(h, "finished", 0);
 	m->rows = (size_t)batchrec_num(h, "rows", 0);
+	m->known_at = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(h,
+	    "known_at"));
 	m->etag = batchrec_str(h, "etag");
 	m->last_modified = batchrec_str(h, "last_modified");
 	m->series = batchrec_json(h, "series", NULL);

@@ -9,6 +9,12 @@
  * the body goes to "COPY obs_stage FROM STDIN" as it is, from memory or
  * from the disk spool alike.  Encoding happens once, when a batch is
  * accepted.
+ *
+ * When some observation of the batch has a known_at, the header says
+ * "known_at": true and every row has a sixth column, known_at, \N where
+ * the observation has none.  Without the key the body has the five
+ * columns above: records written before the column existed (old spools)
+ * decode and store as they always did, so the version stays 1.
  */
 #ifndef STORE_BATCHREC_H
 #define STORE_BATCHREC_H
@@ -37,6 +43,7 @@ struct batchrec_meta {
 	char		*etag;
 	char		*last_modified;
 	size_t		 rows;
+	int		 known_at;	/* the body has a known_at column */
 	size_t		 body_off;	/* where the COPY body starts */
 };
 

@@ -373,9 +373,14 @@ writer_send_rec(struct writer *w, struct wrec *r)
 	const char	*params[12];
 	char		 status[16], bytes[32], started[80], finished[80];
 
-	if (pg_copy(w->pg, "COPY pg_temp.obs_stage (series_key, period, "
-	    "value, unit, seq) FROM STDIN", r->body,
-	    r->len - r->meta.body_off, writer_step_cb, w) == -1)
+	/* Records without the column (all but imports of past vintages,
+	 * and every older spool) leave known_at NULL: now. */
+	if (pg_copy(w->pg, r->meta.known_at ?
+	    "COPY pg_temp.obs_stage (series_key, period, value, unit, seq, "
+	    "known_at) FROM STDIN" :
+	    "COPY pg_temp.obs_stage (series_key, period, value, unit, seq) "
+	    "FROM STDIN", r->body, r->len - r->meta.body_off, writer_step_cb,
+	    w) == -1)
 		return (-1);
 	snprintf(status, sizeof(status), "%d", r->meta.http_status);
 	snprintf(bytes, sizeof(bytes), "%" PRId64, r->meta.bytes);
@@ -654,12 +659,14 @@ writer_pg_ready(struct writer *w)
 	if (w->ready || w->preparing)
 		return;
 	w->preparing = 1;
-	/* Periods without an offset are UTC; the stage lives as long as
-	 * the session and empties at every commit. */
+	/* Periods and known_at without an offset are UTC; the stage lives
+	 * as long as the session (so is created here with every column
+	 * this build stages) and empties at every commit. */
 	if (pg_query_simple(w->pg, "SET TIME ZONE 'UTC'; "
 	    "CREATE TEMP TABLE IF NOT EXISTS obs_stage (series_key text, "
-	    "period timestamptz, value numeric, unit text, seq int) "
-	    "ON COMMIT DELETE ROWS", writer_prepare_cb, w) == -1)
+	    "period timestamptz, value numeric, unit text, seq int, "
+	    "known_at timestamptz) ON COMMIT DELETE ROWS", writer_prepare_cb,
+	    w) == -1)
 		w->preparing = 0;
 }
 

@@ -2,7 +2,8 @@
 /*
  * Integration tests of potashctl's data commands: parse (a collector on a
  * file, JSON lines out, precise errors), import (every bad line reported
- * as FILE:LINE before anything is written; then counts), and fetch
+ * as FILE:LINE before anything is written; then counts; known_at given per
+ * line, vintages of one period, the demo file), and fetch
  * (--dry-run prints, a real run stores and a second run stores nothing
  * new).
  */
@@ -174,6 +175,211 @@ test_import(void **state)
 	testpg_drop(conn, db);
 }
 
+/* Writes a config for database db into dir; returns its path. */
+static char *
+ctl_conf(const char *dir, const char *db)
+{
+	char	*conf, *text;
+
+	conf = xasprintf("%s/c.conf", dir);
+	text = xasprintf("state_directory = \"%s\"\ndatabase {\n conninfo = "
+	    "\"dbname=%s\"\n}\n", dir, db);
+	testproc_write(conf, text);
+	free(text);
+	return (conf);
+}
+
+/* Imports file; checks the exit code and, if want, the output. */
+static void
+ctl_import(const char *conf, const char *file, int code, const char *want)
+{
+	const char	*args[] = { "-c", conf, "import", file, NULL };
+	struct out	 o;
+	char		*line;
+
+	ctl(&o, args);
+	if (o.code != code)
+		fail_msg("import %s: exit %d: %s", file, o.code, o.text);
+	if (want != NULL) {
+		line = xasprintf("%s: %s\n", file, want);
+		assert_string_equal(o.text, line);
+		free(line);
+	}
+	free(o.text);
+}
+
+/* The history of (key, period): "value@known_at,..." in UTC. */
+static char *
+ctl_history(PGconn *conn, const char *key, const char *period)
+{
+	char	*sql, *v;
+
+	sql = xasprintf("SELECT string_agg(o.value::text || '@' || "
+	    "to_char(o.known_at AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD HH24:MI:SS.US'), ',' ORDER BY o.known_at) "
+	    "FROM potash.observations o JOIN potash.series s ON "
+	    "s.id = o.series_id WHERE s.key = '%s' AND o.period = '%s'",
+	    key, period);
+	v = testpg_value(conn, sql);
+	free(sql);
+	return (v);
+}
+
+static void
+test_import_known_at(void **state)
+{
+	const char	*db = "t_ctl_known_at";
+	struct out	 o;
+	PGconn		*conn;
+	char		*dir = testproc_tmpdir(), *conf, *bad, *good, *older;
+	char		*want, *v, *t0, *sql;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	conf = ctl_conf(dir, db);
+	bad = xasprintf("%s/bad.jsonl", dir);
+	testproc_write(bad,
+	    "{\"series\":\"t/k\",\"period\":\"2021-07\",\"value\":\"1\","
+	    "\"known_at\":\"2021-08-20T15:00:00Z\"}\n"
+	    "{\"series\":\"t/k\",\"period\":\"2021-08\",\"value\":\"1\","
+	    "\"known_at\":\"2021-13-20\"}\n"
+	    "{\"series\":\"t/k\",\"period\":\"2021-09\",\"value\":\"1\","
+	    "\"known_at\":\"2021-10\"}\n"
+	    "{\"series\":\"t/k\",\"period\":\"2021-10\",\"value\":\"1\","
+	    "\"known_at\":20211120}\n"
+	    "{\"series\":\"t/k\",\"period\":\"2021-11\",\"value\":\"1\","
+	    "\"known_at\":\"yesterday\"}\n");
+	{
+		const char *args[] = { "-c", conf, "import", bad, NULL };
+
+		ctl(&o, args);
+	}
+	assert_int_equal(o.code, 1);
+	want = xasprintf("%s:2: field \"known_at\": expected a month between "
+	    "01 and 12, got \"2021-13-20\"\n", bad);
+	assert_non_null(strstr(o.text, want));
+	free(want);
+	want = xasprintf("%s:3: field \"known_at\": expected a time such as "
+	    "2021-08-03T15:00:00Z or a date such as 2021-08-03, got "
+	    "\"2021-10\"\n", bad);
+	assert_non_null(strstr(o.text, want));
+	free(want);
+	want = xasprintf("%s:4: field \"known_at\": expected a string", bad);
+	assert_non_null(strstr(o.text, want));
+	free(want);
+	want = xasprintf("%s:5: field \"known_at\": expected a time", bad);
+	assert_non_null(strstr(o.text, want));
+	free(want);
+	want = xasprintf("%s:1:", bad);
+	assert_null(strstr(o.text, want));
+	free(want);
+	free(o.text);
+	v = testpg_value(conn, "SELECT count(*) FROM potash.observations");
+	assert_string_equal(v, "0");
+	free(v);
+
+	/* Given, none, null, in the future, and two vintages of one period
+	 * (the second starts a batch of its own). */
+	t0 = testpg_value(conn, "SELECT now()::text");
+	good = xasprintf("%s/good.jsonl", dir);
+	testproc_write(good,
+	    "{\"series\":\"t/k\",\"period\":\"2021-07\",\"value\":\"280\","
+	    "\"known_at\":\"2021-08-20T15:00:00Z\"}\n"
+	    "{\"series\":\"t/k\",\"period\":\"2021-08\",\"value\":\"300\"}\n"
+	    "{\"series\":\"t/k\",\"period\":\"2021-09\",\"value\":\"310\","
+	    "\"known_at\":\"2100-01-01\"}\n"
+	    "{\"series\":\"t/k\",\"period\":\"2021-10\",\"value\":\"320\","
+	    "\"known_at\":null}\n"
+	    "{\"series\":\"t/v\",\"period\":\"2021-07\",\"value\":\"1\","
+	    "\"known_at\":\"2021-08-20\"}\n"
+	    "{\"series\":\"t/v\",\"period\":\"2021-07\",\"value\":\"2\","
+	    "\"known_at\":\"2021-09-20 15:00\"}\n");
+	ctl_import(conf, good, 0, "6 observations: 5 stored, 0 unchanged, "
+	    "1 revised (2 batches)");
+	v = ctl_history(conn, "t/k", "2021-07-01");
+	assert_string_equal(v, "280@2021-08-20 15:00:00.000000");
+	free(v);
+	v = ctl_history(conn, "t/v", "2021-07-01");
+	assert_string_equal(v, "1@2021-08-20 00:00:00.000000,"
+	    "2@2021-09-20 15:00:00.000000");
+	free(v);
+	/* None, null and the future: the time of the import. */
+	sql = xasprintf("SELECT count(*) || ' ' || bool_and(o.known_at >= "
+	    "'%s'::timestamptz AND o.known_at <= now()) FROM "
+	    "potash.observations o WHERE o.period IN ('2021-08-01', "
+	    "'2021-09-01', '2021-10-01')", t0);
+	v = testpg_value(conn, sql);
+	assert_string_equal(v, "3 true");
+	free(v);
+	free(sql);
+	free(t0);
+
+	/* Again: every vintage is stored already, nothing is written. */
+	ctl_import(conf, good, 0, "6 observations: 0 stored, 6 unchanged, "
+	    "0 revised (2 batches)");
+	v = testpg_value(conn, "SELECT count(*) FROM potash.observations");
+	assert_string_equal(v, "6");
+	free(v);
+
+	/* A revision known before the current one follows it by 1 us. */
+	older = xasprintf("%s/older.jsonl", dir);
+	testproc_write(older,
+	    "{\"series\":\"t/k\",\"period\":\"2021-07\",\"value\":\"285\","
+	    "\"known_at\":\"2021-08-01T00:00:00Z\"}\n");
+	ctl_import(conf, older, 0, "1 observations: 0 stored, 0 unchanged, "
+	    "1 revised (1 batch)");
+	v = ctl_history(conn, "t/k", "2021-07-01");
+	assert_string_equal(v, "280@2021-08-20 15:00:00.000000,"
+	    "285@2021-08-20 15:00:00.000001");
+	free(v);
+
+	v = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(v), 0);
+	free(v);
+	free(conf);
+	free(bad);
+	free(good);
+	free(older);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
+static void
+test_import_demo(void **state)
+{
+	const char	*db = "t_ctl_demo";
+	PGconn		*conn;
+	char		*dir = testproc_tmpdir(), *conf, *file, *v;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	conf = ctl_conf(dir, db);
+	file = src("data/demo/observations.jsonl");
+	ctl_import(conf, file, 0, "186 observations: 186 stored, 0 unchanged, "
+	    "0 revised (1 batch)");
+	/* Published after each month, never after the demo was made. */
+	v = testpg_value(conn, "SELECT count(*) FILTER (WHERE known_at <= "
+	    "period + interval '1 month') || ' ' || max(known_at AT TIME "
+	    "ZONE 'UTC') FROM potash.observations");
+	assert_string_equal(v, "0 2026-11-20 00:00:00");
+	free(v);
+	v = testpg_value(conn, "SELECT to_char(o.known_at AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD HH24:MI') FROM potash.observations o JOIN "
+	    "potash.series s ON s.id = o.series_id WHERE s.key = "
+	    "'demo/potash_price' AND o.period = '2019-01-01'");
+	assert_string_equal(v, "2019-02-21 15:00");
+	free(v);
+	ctl_import(conf, file, 0, "186 observations: 0 stored, 186 unchanged, "
+	    "0 revised (1 batch)");
+	v = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(v), 0);
+	free(v);
+	free(conf);
+	free(file);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
 static void
 test_fetch_demo_feed(void **state)
 {
@@ -243,6 +449,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_import),
+		cmocka_unit_test(test_import_known_at),
+		cmocka_unit_test(test_import_demo),
 		cmocka_unit_test(test_fetch_demo_feed),
 	};
 

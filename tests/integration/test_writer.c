@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * Integration tests for store/writer on the real PostgreSQL: exact
- * values, a database outage in the middle of a stream, kill -9 with data
+ * values, known_at given with the values (from memory and from the
+ * spool), a database outage in the middle of a stream, kill -9 with data
  * in the spool, a replay of batches already stored, and a torn spool tail.
  */
 #include <sys/stat.h>
@@ -236,6 +237,135 @@ test_exact_values(void **state)
 	assert_string_equal(v, "USD/t test");
 	free(v);
 	h_close(&h);
+	cleanup_dir(dir);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
+/* The history of one (series, period): "value@known_at,..." in UTC. */
+static char *
+history(PGconn *conn, const char *key, const char *period)
+{
+	char	*sql, *v;
+
+	sql = xasprintf("SELECT string_agg(o.value::text || '@' || "
+	    "to_char(o.known_at AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD HH24:MI:SS.US'), ',' ORDER BY o.known_at) "
+	    "FROM potash.observations o JOIN potash.series s ON "
+	    "s.id = o.series_id WHERE s.key = '%s' AND o.period = '%s'",
+	    key, period);
+	v = testpg_value(conn, sql);
+	free(sql);
+	return (v);
+}
+
+static struct batch *
+known_at_batch(void)
+{
+	struct batch	*b = batch_new("import");
+
+	batch_add_known(b, "test/k", "2021-07-01", "280", "USD/t",
+	    "2021-08-20T15:00:00Z");
+	batch_add(b, "test/k", "2021-08-01", "300", "USD/t");
+	batch_add_known(b, "test/k", "2021-09-01", "310", "USD/t",
+	    "2100-01-01T00:00:00Z");
+	batch_add_known(b, "test/v", "2021-07-01", "1", "t", "2021-08-20");
+	return (b);
+}
+
+static void
+test_known_at(void **state)
+{
+	const char	*db = "t_writer_known";
+	struct harness	 h;
+	struct batch	*b;
+	PGconn		*conn;
+	char		*dir = testproc_tmpdir(), *v, *t0;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	t0 = testpg_value(conn, "SELECT now()::text");
+	h_open(&h, db, dir, 1);
+	b = known_at_batch();
+	assert_int_equal(writer_submit(h.w, b), WRITER_ACCEPTED);
+	h_until_idle(&h, 20000);
+	assert_int_equal(writer_stats(h.w)->obs_stored, 4);
+
+	/* Given: stored as given. */
+	v = history(conn, "test/k", "2021-07-01");
+	assert_string_equal(v, "280@2021-08-20 15:00:00.000000");
+	free(v);
+	v = history(conn, "test/v", "2021-07-01");
+	assert_string_equal(v, "1@2021-08-20 00:00:00.000000");
+	free(v);
+	/* None, or in the future: the transaction's time. */
+	{
+		char *sql = xasprintf("SELECT count(DISTINCT o.known_at) || "
+		    "' ' || bool_and(o.known_at >= '%s'::timestamptz AND "
+		    "o.known_at <= now()) FROM potash.observations o WHERE "
+		    "o.period IN ('2021-08-01', '2021-09-01')", t0);
+
+		v = testpg_value(conn, sql);
+		assert_string_equal(v, "1 true");
+		free(v);
+		free(sql);
+	}
+	/* What the backtest reads: as known at the time. */
+	v = testpg_value(conn, "SELECT string_agg(a.value::text, ',') FROM "
+	    "potash.as_of('2021-08-25') a JOIN potash.series s ON "
+	    "s.id = a.series_id WHERE s.key = 'test/k'");
+	assert_string_equal(v, "280");
+	free(v);
+
+	/* The same values again: unchanged, nothing written. */
+	assert_int_equal(writer_submit(h.w, b), WRITER_ACCEPTED);
+	batch_free(b);
+	h_until_idle(&h, 20000);
+	assert_int_equal(writer_stats(h.w)->obs_unchanged, 4);
+	assert_int_equal(count(conn, "SELECT count(*) FROM "
+	    "potash.observations"), 4);
+	h_close(&h);
+
+	/* Revisions, through the spool: one known before the current
+	 * revision (it follows it by a microsecond), one after it. */
+	h_open(&h, db, dir, 0);
+	b = batch_new("import");
+	batch_add_known(b, "test/k", "2021-07-01", "285", "USD/t",
+	    "2021-08-01T00:00:00Z");
+	batch_add_known(b, "test/v", "2021-07-01", "2", "t",
+	    "2021-09-20T15:00:00+02:00");
+	assert_int_equal(writer_submit(h.w, b), WRITER_ACCEPTED);
+	batch_free(b);
+	assert_int_equal(writer_stats(h.w)->batches_spooled, 1);
+	h_close(&h);
+	h_open(&h, db, dir, 1);
+	h_until_idle(&h, 20000);
+	assert_int_equal(writer_stats(h.w)->batches_replayed, 1);
+	assert_int_equal(writer_stats(h.w)->obs_revised, 2);
+	v = history(conn, "test/k", "2021-07-01");
+	assert_string_equal(v, "280@2021-08-20 15:00:00.000000,"
+	    "285@2021-08-20 15:00:00.000001");
+	free(v);
+	v = history(conn, "test/v", "2021-07-01");
+	assert_string_equal(v, "1@2021-08-20 00:00:00.000000,"
+	    "2@2021-09-20 13:00:00.000000");
+	free(v);
+
+	/* An older vintage again, known when it was: already stored, so
+	 * unchanged, not appended as the newest. */
+	b = batch_new("import");
+	batch_add_known(b, "test/v", "2021-07-01", "1", "t", "2021-08-20");
+	assert_int_equal(writer_submit(h.w, b), WRITER_ACCEPTED);
+	batch_free(b);
+	h_until_idle(&h, 20000);
+	assert_int_equal(writer_stats(h.w)->obs_unchanged, 1);
+	assert_int_equal(writer_stats(h.w)->obs_revised, 2);
+	v = history(conn, "test/v", "2021-07-01");
+	assert_string_equal(v, "1@2021-08-20 00:00:00.000000,"
+	    "2@2021-09-20 13:00:00.000000");
+	free(v);
+	h_close(&h);
+	free(t0);
 	cleanup_dir(dir);
 	free(dir);
 	testpg_drop(conn, db);
@@ -532,6 +662,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exact_values),
 		cmocka_unit_test(test_metadata),
+		cmocka_unit_test(test_known_at),
 		cmocka_unit_test(test_outage_mid_stream),
 		cmocka_unit_test(test_kill9_with_spool),
 		cmocka_unit_test(test_replay_twice_is_once),

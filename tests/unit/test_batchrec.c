@@ -2,8 +2,10 @@
 /*
  * Unit tests for store/batchrec: the header facts encode hands back are
  * exactly what decode reads from the record (the writer trusts the first
- * for memory batches and the second for spooled ones), and the COPY body
- * escapes what COPY text format needs escaped.
+ * for memory batches and the second for spooled ones), the COPY body
+ * escapes what COPY text format needs escaped, has a known_at column only
+ * when some observation has one, and records of the format before that
+ * column (old spools) still decode.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,6 +79,10 @@ test_encode_meta_equals_decode(void **state)
 	assert_int_equal(enc.rows, 2);
 	assert_int_equal(dec.rows, 2);
 	assert_int_equal(enc.body_off, dec.body_off);
+	/* No known_at anywhere: neither in the header nor in the body. */
+	assert_int_equal(enc.known_at, 0);
+	assert_int_equal(dec.known_at, 0);
+	assert_null(memmem(rec, enc.body_off, "known_at", 8));
 	/* The body: a tab in a key is escaped, seq numbers the rows. */
 	assert_string_equal(rec + enc.body_off,
 	    "t/a\\tb\t2025-12-01\t1.50\tUSD/t\t0\n"
@@ -112,6 +118,81 @@ test_minimal_batch(void **state)
 }
 
 static void
+test_known_at_round_trip(void **state)
+{
+	struct batchrec_meta	 enc, dec;
+	struct batch		*b = batch_new("import");
+	char			*rec, *header, err[256];
+	size_t			 len;
+
+	(void)state;
+	batch_add_known(b, "t/a", "2021-07-01", "280", "USD/t",
+	    "2021-08-20T15:00:00Z");
+	batch_add(b, "t/a", "2021-08-01", "300", "USD/t");
+	batch_add_known(b, "t/b", "2021-07-01", "1", "t", "2021-09-19");
+	assert_null(b->obs[1].known_at);
+	assert_string_equal(b->obs[2].known_at, "2021-09-19");
+
+	rec = batchrec_encode(b, &len, &enc);
+	assert_int_equal(batchrec_decode(rec, len, &dec, err, sizeof(err)), 0);
+	assert_int_equal(enc.known_at, 1);
+	assert_int_equal(dec.known_at, 1);
+	assert_int_equal(enc.rows, 3);
+	assert_int_equal(dec.rows, 3);
+	assert_int_equal(enc.body_off, dec.body_off);
+	header = xstrndup(rec, enc.body_off);
+	assert_non_null(strstr(header, "\"known_at\":true"));
+	free(header);
+	/* Every row has the sixth column; \N where there is none. */
+	assert_string_equal(rec + enc.body_off,
+	    "t/a\t2021-07-01\t280\tUSD/t\t0\t2021-08-20T15:00:00Z\n"
+	    "t/a\t2021-08-01\t300\tUSD/t\t1\t\\N\n"
+	    "t/b\t2021-07-01\t1\tt\t2\t2021-09-19\n");
+	batchrec_meta_free(&enc);
+	batchrec_meta_free(&dec);
+	free(rec);
+	batch_free(b);
+}
+
+static void
+test_old_record_decodes(void **state)
+{
+	/* A record as builds before the known_at column wrote it. */
+	static const char	 rec[] =
+	    "{\"v\":1,\"id\":\"0123456789abcdef0123456789abcdef\","
+	    "\"feed\":\"fred\",\"status\":200,\"bytes\":42,"
+	    "\"started\":1764000000000000,\"finished\":1764000001000000,"
+	    "\"rows\":2}\n"
+	    "fred/X\t2025-11-01\t351.5\tUSD/t\t0\n"
+	    "fred/X\t2025-12-01\t360\tUSD/t\t1\n";
+	static const char	 off[] =
+	    "{\"v\":1,\"id\":\"0123456789abcdef0123456789abcdef\","
+	    "\"feed\":\"fred\",\"rows\":1,\"known_at\":false}\n"
+	    "fred/X\t2025-11-01\t351.5\tUSD/t\t0\n";
+	struct batchrec_meta	 m;
+	char			 err[256];
+
+	(void)state;
+	assert_int_equal(batchrec_decode(rec, sizeof(rec) - 1, &m, err,
+	    sizeof(err)), 0);
+	assert_string_equal(m.id, "0123456789abcdef0123456789abcdef");
+	assert_string_equal(m.feed, "fred");
+	assert_int_equal(m.http_status, 200);
+	assert_int_equal(m.bytes, 42);
+	assert_int_equal(m.rows, 2);
+	assert_int_equal(m.known_at, 0);
+	assert_string_equal(rec + m.body_off,
+	    "fred/X\t2025-11-01\t351.5\tUSD/t\t0\n"
+	    "fred/X\t2025-12-01\t360\tUSD/t\t1\n");
+	batchrec_meta_free(&m);
+	/* Only true means the column is there. */
+	assert_int_equal(batchrec_decode(off, sizeof(off) - 1, &m, err,
+	    sizeof(err)), 0);
+	assert_int_equal(m.known_at, 0);
+	batchrec_meta_free(&m);
+}
+
+static void
 test_decode_errors(void **state)
 {
 	struct batchrec_meta	m;
@@ -132,6 +213,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_encode_meta_equals_decode),
 		cmocka_unit_test(test_minimal_batch),
+		cmocka_unit_test(test_known_at_round_trip),
+		cmocka_unit_test(test_old_record_decodes),
 		cmocka_unit_test(test_decode_errors),
 	};
 
