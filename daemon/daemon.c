@@ -15,6 +15,7 @@
 #include <event2/event.h>
 
 #include "potashd-config.h"
+#include "daemon/alerting.h"
 #include "daemon/daemon.h"
 #include "daemon/log.h"
 #include "daemon/scheduler.h"
@@ -42,6 +43,7 @@ struct daemon {
 	struct pg		*pg;
 	struct migrate		*migrate;
 	struct writer		*writer;
+	struct alerting		*alerting;
 	struct transfer		*transfer;
 	struct scheduler	*scheduler;
 	int			 polling;	/* scheduler started */
@@ -94,6 +96,17 @@ daemon_output_cb(const struct batch *b, void *arg)
 
 	/* Dropping (spool full) is counted and logged by the writer. */
 	writer_submit(d->writer, b);
+}
+
+static void
+daemon_commit_cb(const struct batchrec_meta *m, const struct writer_counts *n,
+    void *arg)
+{
+	struct daemon	*d = arg;
+
+	/* Only what changed the stored data can change an alert. */
+	if (n->stored + n->revised + n->events_new > 0)
+		alerting_kick(d->alerting);
 }
 
 static void
@@ -173,6 +186,7 @@ daemon_migrate_done_cb(int ok, int applied, const char *msg, void *arg)
 		else
 			log_info("schema: current");
 		writer_pg_ready(d->writer);
+		alerting_pg_ready(d->alerting);
 		/* Feeds start once their validators are known. */
 		if (!d->polling && pg_query(d->pg, "SELECT feed, etag, "
 		    "last_modified FROM potash.feed_state", 0, NULL,
@@ -217,6 +231,8 @@ daemon_pg_state_cb(struct pg *pg, enum pg_state state, const char *why,
 	case PG_DISCONNECTED:
 		if (d->writer != NULL)
 			writer_pg_lost(d->writer);
+		if (d->alerting != NULL)
+			alerting_pg_lost(d->alerting);
 		parse_duration_format(pg_retry_delay(pg), delay, sizeof(delay));
 		log_warnx("database: %s; retrying in about %s", why, delay);
 		sdnotify_status(d->notify, "waiting for database: %s "
@@ -248,6 +264,8 @@ daemon_reload(struct daemon *d)
 		    err);
 		config_free(c);
 	} else {
+		/* The engine borrows the rules: switch before freeing. */
+		alerting_configure(d->alerting, c->rules, c->nrules);
 		config_free(d->config);
 		d->config = c;
 		log_set_level(daemon_log_level(c, d->verbosity));
@@ -362,6 +380,9 @@ daemon_new(struct config *config, int verbosity)
 	daemon_pg_params(config, &params);
 	d->pg = pg_new(d->base, &params, daemon_pg_state_cb, d);
 	d->writer = daemon_writer_new(d);
+	d->alerting = alerting_new(d->base, d->pg, config->rules,
+	    config->nrules);
+	writer_set_commit_hook(d->writer, daemon_commit_cb, d);
 	d->transfer = transfer_new(d->base, NULL);
 	if (d->transfer == NULL)
 		fatalx("cannot set up libcurl");
@@ -397,6 +418,7 @@ daemon_free(struct daemon *d)
 	transfer_free(d->transfer);
 	scheduler_free(d->scheduler);
 	pg_free(d->pg);
+	alerting_free(d->alerting);
 	writer_free(d->writer);
 	if (d->ev_watchdog != NULL)
 		event_free(d->ev_watchdog);

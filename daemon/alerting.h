@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * alerting: drives the pure alert engine (alert/engine.h) from the
+ * daemon's event loop and keeps its state in PostgreSQL
+ * (schema/0009_alerts.sql).
+ *
+ * Owns the engine, the evaluation cursor as last stored, and the timer of
+ * the engine's next deadline.  It evaluates only what is committed: after
+ * a batch commits (alerting_kick) it reads the observations of the feed
+ * runs after the cursor and the sanctions events after it, feeds them to
+ * the engine in the order they became known, and stores the transitions,
+ * the changed alert instances and the new cursor with one
+ * potash.alert_apply() statement.  Timers (for, keep_firing_for, stale)
+ * go the same way with the cursor unchanged.  Every query is queued on the
+ * daemon's non-blocking connection: the loop never waits.
+ *
+ * The database is the truth.  At (re)connection, or when a store failed,
+ * the engine is rebuilt from it: rules mirrored into potash.rules, the
+ * history its rules need and the events already evaluated (as known
+ * inputs), every saved instance restored, then whatever the cursor has
+ * not reached evaluated as new.  A crash between a batch and its
+ * evaluation therefore re-evaluates that batch at the next start, and a
+ * restart while firing or pending changes no state.
+ */
+#ifndef DAEMON_ALERTING_H
+#define DAEMON_ALERTING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct event_base;
+struct pg;
+struct rule;
+
+struct alerting_stats {
+	uint64_t	passes;		/* evaluations stored */
+	uint64_t	transitions;	/* transitions stored */
+	uint64_t	inputs;		/* observations and events fed */
+	uint64_t	failures;	/* passes not stored (then reloaded) */
+	uint64_t	reloads;	/* engine rebuilt from the database */
+};
+
+struct alerting;
+
+/* Rules are borrowed: they must live until alerting_configure replaces
+ * them or alerting_free. */
+struct alerting	*alerting_new(struct event_base *, struct pg *,
+		    struct rule *const *, size_t);
+void		 alerting_free(struct alerting *);
+/* New rules (after a reload): the engine is rebuilt from the database. */
+void		 alerting_configure(struct alerting *, struct rule *const *,
+		    size_t);
+/* The schema is current: load (if needed) and catch up. */
+void		 alerting_pg_ready(struct alerting *);
+/* The connection is gone: the engine is rebuilt at the next ready. */
+void		 alerting_pg_lost(struct alerting *);
+/* A batch committed: evaluate what is new. */
+void		 alerting_kick(struct alerting *);
+const struct alerting_stats *alerting_stats(const struct alerting *);
+
+#endif
