@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * potashctl: the operator's tool beside the daemon.  It reads the same
- * config file (-c) and talks to the same database.  Commands now:
- * check-config, migrate and import; later ones add parse, fetch, alerts,
- * silences and notifications.
+ * config file (-c) and talks to the same database.  Commands: the
+ * data path (check-config, migrate, import, fetch, parse) and the alert
+ * side (alerts, rules, silence, backtest); each lives in its own file
+ * and is dispatched from here.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -31,6 +32,20 @@ usage(int code)
 	    "                 run one configured feed now\n"
 	    "  parse KIND FILE [-o name=value]...\n"
 	    "                 run a collector on a file, print JSON lines\n"
+	    "  alerts [--state inactive|pending|firing|resolved] [--json]\n"
+	    "                 show alerts (default: all but inactive ones)\n"
+	    "  rules [--json] show the rules the daemon loaded, with alert "
+	    "counts\n"
+	    "  silence add [--rule NAME] [--series GLOB] "
+	    "[--label NAME=VALUE]...\n"
+	    "              (--for DURATION | --until TIME) --reason TEXT "
+	    "[--author NAME]\n"
+	    "  silence list [--all] [--json]\n"
+	    "  silence expire ID\n"
+	    "                 silence alerts, list silences, end one now\n"
+	    "  backtest [--rule NAME]... --from TIME --to TIME [--json]\n"
+	    "                 replay the configured rules over the stored "
+	    "history\n"
 	    "options:\n"
 	    "  -c FILE        configuration file (default %s)\n"
 	    "  -v             more verbose\n"
@@ -111,6 +126,14 @@ main(int argc, char **argv)
 		code = ctl_fetch(config, argc - optind, argv + optind);
 	else if (strcmp(cmd, "import") == 0)
 		code = ctl_import(config, argc - optind, argv + optind);
+	else if (strcmp(cmd, "alerts") == 0)
+		code = ctl_alerts(config, argc - optind, argv + optind);
+	else if (strcmp(cmd, "rules") == 0)
+		code = ctl_rules(config, argc - optind, argv + optind);
+	else if (strcmp(cmd, "silence") == 0)
+		code = ctl_silence(config, argc - optind, argv + optind);
+	else if (strcmp(cmd, "backtest") == 0)
+		code = ctl_backtest(config, argc - optind, argv + optind);
 	else {
 		fprintf(stderr, "potashctl: unknown command \"%s\"\n", cmd);
 		code = 1;
