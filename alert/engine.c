@@ -13,8 +13,13 @@
  * allocates only when a history array grows, a transition is produced
  * or an instance is first marked dirty.
  *
- * next_deadline is a lower bound of every instance's deadline: lowered
- * whenever a deadline is set, recomputed exactly by engine_evaluate.
+ * Deadlines: each time an instance's deadline changes, (time, instance)
+ * goes into a min-heap, so engine_evaluate visits only the instances due
+ * instead of every one.  Entries are never removed but when they reach
+ * the top: one whose time is no longer the instance's deadline is stale
+ * and dropped.  When stale entries outnumber the instances, the heap is
+ * rebuilt from the instances.  next_deadline is the heap's top: a lower
+ * bound of every deadline.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -102,11 +107,95 @@ engine_fingerprint(const struct rule *r, const char *series,
 	engine_fp_hex(engine_fp(r, series), out);
 }
 
-void
-engine_note_deadline(struct engine *e, int64_t d)
+static void
+engine_due_up(struct engine_due *h, size_t i)
 {
-	if (d < e->next_deadline)
-		e->next_deadline = d;
+	struct engine_due	x = h[i];
+
+	while (i > 0 && h[(i - 1) / 2].at > x.at) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = x;
+}
+
+static void
+engine_due_down(struct engine_due *h, size_t n, size_t i)
+{
+	struct engine_due	x = h[i];
+	size_t			c;
+
+	while ((c = 2 * i + 1) < n) {
+		if (c + 1 < n && h[c + 1].at < h[c].at)
+			c++;
+		if (h[c].at >= x.at)
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = x;
+}
+
+static void
+engine_due_pop(struct engine *e)
+{
+	if (--e->ndue > 0) {
+		e->due[0] = e->due[e->ndue];
+		engine_due_down(e->due, e->ndue, 0);
+	}
+}
+
+/* Drops stale entries from the top; next_deadline is then exact. */
+static void
+engine_due_clean(struct engine *e)
+{
+	while (e->ndue > 0 && e->due[0].in->deadline != e->due[0].at)
+		engine_due_pop(e);
+	e->next_deadline = e->ndue > 0 ? e->due[0].at : INT64_MAX;
+}
+
+/* The heap anew from every instance with a deadline. */
+static void
+engine_due_rebuild(struct engine *e)
+{
+	size_t	i, j;
+
+	e->ndue = 0;
+	for (i = 0; i < e->nall; i++) {
+		struct series	*s = e->all[i];
+
+		for (j = 0; j < s->ninsts; j++) {
+			if (s->insts[j].deadline == INT64_MAX)
+				continue;
+			e->due[e->ndue].at = s->insts[j].deadline;
+			e->due[e->ndue++].in = &s->insts[j];
+		}
+	}
+	for (i = e->ndue / 2; i-- > 0;)
+		engine_due_down(e->due, e->ndue, i);
+	engine_due_clean(e);
+}
+
+void
+engine_note_deadline(struct engine *e, struct instance *in)
+{
+	if (in->deadline == INT64_MAX)
+		return;
+	if (e->ndue == e->duecap) {
+		if (e->ndue > 2 * e->ninstances + 64) {
+			engine_due_rebuild(e);
+			if (e->ndue < e->duecap)
+				goto push;
+		}
+		e->duecap = e->duecap == 0 ? 64 : e->duecap * 2;
+		e->due = xreallocarray(e->due, e->duecap, sizeof(*e->due));
+	}
+push:
+	e->due[e->ndue].at = in->deadline;
+	e->due[e->ndue].in = in;
+	engine_due_up(e->due, e->ndue++);
+	if (in->deadline < e->next_deadline)
+		e->next_deadline = in->deadline;
 }
 
 void
@@ -387,6 +476,7 @@ engine_free(struct engine *e)
 	free(e->events);
 	free(e->tr);
 	free(e->dirty);
+	free(e->due);
 	free(e);
 }
 
@@ -429,26 +519,39 @@ engine_observe(struct engine *e, const struct engine_obs *o)
 void
 engine_evaluate(struct engine *e, int64_t now)
 {
-	int64_t	next = INT64_MAX;
-	size_t	i, j;
+	struct instance	**due = NULL;
+	size_t		  n = 0, cap = 0, i;
 
 	if (now > e->clock)
 		e->clock = now;
 	if (now < e->next_deadline)
 		return;
-	for (i = 0; i < e->nall; i++) {
-		struct series	*s = e->all[i];
+	/* Take every instance due first: each ticks once per call, as a
+	 * tick may leave work for the next one. */
+	while (e->ndue > 0 && e->due[0].at <= now) {
+		struct instance	*in = e->due[0].in;
 
-		for (j = 0; j < s->ninsts; j++) {
-			struct instance	*in = &s->insts[j];
+		if (in->deadline == e->due[0].at) {
+			if (n == cap) {
+				cap = cap == 0 ? 64 : cap * 2;
+				due = xreallocarray(due, cap, sizeof(*due));
+			}
+			due[n++] = in;
+		}
+		engine_due_pop(e);
+	}
+	for (i = 0; i < n; i++) {
+		/* Its deadline stays in the heap until it changes. */
+		if (due[i]->deadline <= now) {
+			int64_t	d = due[i]->deadline;
 
-			if (in->deadline <= now)
-				instance_tick(e, in, now);
-			if (in->deadline < next)
-				next = in->deadline;
+			instance_tick(e, due[i], now);
+			if (due[i]->deadline == d)
+				engine_note_deadline(e, due[i]);
 		}
 	}
-	e->next_deadline = next;
+	free(due);
+	engine_due_clean(e);
 }
 
 int64_t

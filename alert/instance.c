@@ -111,8 +111,12 @@ instance_next(const struct instance *in)
 void
 instance_reschedule(struct engine *e, struct instance *in)
 {
-	in->deadline = instance_next(in);
-	engine_note_deadline(e, in->deadline);
+	int64_t	d = instance_next(in);
+
+	if (d == in->deadline)
+		return;
+	in->deadline = d;
+	engine_note_deadline(e, in);
 }
 
 static size_t

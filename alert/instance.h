@@ -116,6 +116,11 @@ struct engine_evrec {
 	struct series	*series;	/* "event/ID"; NULL until needed */
 };
 
+struct engine_due {
+	int64_t			 at;
+	struct instance		*in;
+};
+
 struct engine {
 	struct engine_rule	 *rules;
 	size_t			  nrules;
@@ -138,6 +143,10 @@ struct engine {
 
 	int64_t			  clock;	/* latest time seen */
 	int64_t			  next_deadline;
+	/* Deadlines as set, a min-heap by time; an entry whose time is no
+	 * longer its instance's deadline is stale and skipped. */
+	struct engine_due	 *due;
+	size_t			  ndue, duecap;
 	size_t			  ninstances;
 	uint64_t		  nobs;
 };
@@ -148,7 +157,7 @@ void	engine_emit(struct engine *, const struct instance *,
 	    enum engine_state, enum engine_reason, int64_t,
 	    const struct instance_input *);
 void	engine_mark_dirty(struct engine *, struct instance *);
-void	engine_note_deadline(struct engine *, int64_t);
+void	engine_note_deadline(struct engine *, struct instance *);
 void	engine_series_add(struct engine *, struct series *);
 void	engine_instance_init(struct engine *, struct engine_rule *,
 	    struct series *, struct instance *);
