@@ -409,15 +409,32 @@ alerting_load(struct alerting *a)
 	}
 }
 
+/* Appends " name N" to buf if v is a number. */
+static void
+alerting_log_num(char *buf, size_t len, const char *name, double v)
+{
+	char	num[32];
+	size_t	used = strlen(buf);
+
+	if (!isfinite(v) || used >= len)
+		return;
+	render_number(v, num, sizeof(num));
+	snprintf(buf + used, len - used, " %s %s", name, num);
+}
+
+/* One line per transition: firing and its end at notice, the rest at
+ * info; the evidence in words, then the rendered summary. */
 static void
 alerting_log(const struct engine_transition *t)
 {
-	char	value[32], thr[32], base[32], msg[512] = "";
+	char	nums[160] = "", msg[512] = "";
 	size_t	i;
 
-	snprintf(value, sizeof(value), "%g", t->value);
-	snprintf(thr, sizeof(thr), "%g", t->threshold);
-	snprintf(base, sizeof(base), "%g", t->baseline);
+	alerting_log_num(nums, sizeof(nums), "value", t->value);
+	if (t->metric != t->value)
+		alerting_log_num(nums, sizeof(nums), "metric", t->metric);
+	alerting_log_num(nums, sizeof(nums), "threshold", t->threshold);
+	alerting_log_num(nums, sizeof(nums), "baseline", t->baseline);
 	for (i = 0; i < t->rule->nannotations; i++) {
 		if (strcmp(t->rule->annotations[i].name, "summary") == 0) {
 			(void)render_template(t->rule->annotations[i].value,
@@ -425,13 +442,10 @@ alerting_log(const struct engine_transition *t)
 		}
 	}
 	if (t->to == ENGINE_FIRING || t->from == ENGINE_FIRING)
-		log_notice("alert %s %s: %s -> %s (%s)%s value %s threshold %s"
-		    "%s%s%s%s%s%s%s", t->rule->name, t->series,
-		    engine_state_name(t->from), engine_state_name(t->to),
-		    engine_reason_name(t->reason),
-		    t->flapping ? " flapping;" : ";", value, thr,
-		    isfinite(t->baseline) ? " baseline " : "",
-		    isfinite(t->baseline) ? base : "",
+		log_notice("alert %s %s: %s -> %s (%s)%s%s%s%s%s%s%s",
+		    t->rule->name, t->series, engine_state_name(t->from),
+		    engine_state_name(t->to), engine_reason_name(t->reason),
+		    t->flapping ? " flapping;" : ";", nums,
 		    t->event != NULL ? " event " : "",
 		    t->event != NULL ? t->event : "",
 		    msg[0] != '\0' ? ": \"" : "", msg,

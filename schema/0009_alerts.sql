@@ -346,6 +346,22 @@ BEGIN
             RAISE EXCEPTION 'alert_apply: % transition(s) name no stored alert',
                 jsonb_array_length(p_transitions) - n;
         END IF;
+
+        -- An alert shows the annotations of its latest transition, and
+        -- the event that caused it when its own state names none (a
+        -- sanctions alert's event is its series).
+        UPDATE potash.alerts a
+           SET annotations = CASE WHEN l.annotations = '{}' THEN a.annotations
+                                  ELSE l.annotations END,
+               event_id = COALESCE(a.event_id, NULLIF(l.event_id, 0))
+          FROM (SELECT DISTINCT ON (x.fingerprint)
+                       x.fingerprint, COALESCE(x.annotations, '{}') AS annotations,
+                       x.event_id
+                  FROM jsonb_array_elements(p_transitions) WITH ORDINALITY AS j(elem, ord)
+                 CROSS JOIN LATERAL jsonb_to_record(j.elem)
+                       AS x(fingerprint text, annotations jsonb, event_id bigint)
+                 ORDER BY x.fingerprint, j.ord DESC) l
+         WHERE a.fingerprint = l.fingerprint;
     END IF;
 
     UPDATE potash.alert_cursor

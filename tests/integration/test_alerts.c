@@ -199,8 +199,9 @@ test_alerts(void **state)
 	assert_string_equal(v, "410 400 410 critical potash 410 above 400");
 	free(v);
 	v = value(conn, "SELECT state || ' ' || series || ' ' || "
-	    "(labels->>'team') FROM potash.alerts WHERE rule = 'high'");
-	assert_string_equal(v, "firing test/potash desk");
+	    "(labels->>'team') || ' ' || (annotations->>'summary') "
+	    "FROM potash.alerts WHERE rule = 'high'");
+	assert_string_equal(v, "firing test/potash desk potash 410 above 400");
 	free(v);
 	/* The rules were mirrored and evaluated. */
 	assert_int_equal(count(conn, "SELECT count(*) FROM potash.rules "
