@@ -88,7 +88,7 @@ alertjson_parse_time(const char *s, int64_t *out)
 	return (0);
 }
 
-static void
+void
 alertjson_add_time(cJSON *o, const char *name, int64_t usec)
 {
 	char	buf[64];
@@ -100,7 +100,7 @@ alertjson_add_time(cJSON *o, const char *name, int64_t usec)
 		cJSON_AddStringToObject(o, name, buf);
 }
 
-static void
+void
 alertjson_add_number(cJSON *o, const char *name, double v)
 {
 	if (isfinite(v))

@@ -45,6 +45,10 @@ int	 alertjson_saved_parse(const cJSON *, struct engine_saved *, char *,
 
 /* Writes unix usec as "2025-12-15T00:00:00.000000Z"; "" for 0. */
 void	 alertjson_time(int64_t, char *, size_t);
+/* Adds name: the time as alertjson_time writes it, or null for 0. */
+void	 alertjson_add_time(cJSON *, const char *, int64_t);
+/* Adds name: v, or null if v is not finite. */
+void	 alertjson_add_number(cJSON *, const char *, double);
 /* Parses PostgreSQL's timestamptz text ("2025-12-15 00:00:00+00", any
  * offset, optional fraction) or RFC 3339 into unix usec.  0 or -1. */
 int	 alertjson_parse_time(const char *, int64_t *);

@@ -133,27 +133,6 @@ alerts_add_json(cJSON *o, const char *name, const char *text)
 }
 
 static void
-alerts_add_number(cJSON *o, const char *name, double v)
-{
-	if (isfinite(v))
-		cJSON_AddNumberToObject(o, name, v);
-	else
-		cJSON_AddNullToObject(o, name);
-}
-
-static void
-alerts_add_time(cJSON *o, const char *name, int64_t usec)
-{
-	char	buf[64];
-
-	alertjson_time(usec, buf, sizeof(buf));
-	if (buf[0] == '\0')
-		cJSON_AddNullToObject(o, name);
-	else
-		cJSON_AddStringToObject(o, name, buf);
-}
-
-static void
 alerts_add_text(cJSON *o, const char *name, const char *s)
 {
 	if (s == NULL)
@@ -188,15 +167,15 @@ alerts_row_json(const PGresult *res, int i)
 	cJSON_AddStringToObject(o, "severity", db_text(res, i, AC_SEVERITY));
 	alerts_add_json(o, "labels", db_text(res, i, AC_LABELS));
 	cJSON_AddStringToObject(o, "state", db_text(res, i, AC_STATE));
-	alerts_add_time(o, "since", db_usec(res, i, AC_SINCE));
-	alerts_add_number(o, "value", db_double(res, i, AC_VALUE));
-	alerts_add_number(o, "metric", db_double(res, i, AC_METRIC));
-	alerts_add_number(o, "threshold", db_double(res, i, AC_THRESHOLD));
-	alerts_add_number(o, "baseline", db_double(res, i, AC_BASELINE));
-	alerts_add_time(o, "baseline_from", db_usec(res, i, AC_BFROM));
-	alerts_add_time(o, "baseline_to", db_usec(res, i, AC_BTO));
-	alerts_add_number(o, "baseline_n", db_double(res, i, AC_BN));
-	alerts_add_number(o, "event_id", db_double(res, i, AC_EVENT_ID));
+	alertjson_add_time(o, "since", db_usec(res, i, AC_SINCE));
+	alertjson_add_number(o, "value", db_double(res, i, AC_VALUE));
+	alertjson_add_number(o, "metric", db_double(res, i, AC_METRIC));
+	alertjson_add_number(o, "threshold", db_double(res, i, AC_THRESHOLD));
+	alertjson_add_number(o, "baseline", db_double(res, i, AC_BASELINE));
+	alertjson_add_time(o, "baseline_from", db_usec(res, i, AC_BFROM));
+	alertjson_add_time(o, "baseline_to", db_usec(res, i, AC_BTO));
+	alertjson_add_number(o, "baseline_n", db_double(res, i, AC_BN));
+	alertjson_add_number(o, "event_id", db_double(res, i, AC_EVENT_ID));
 	alerts_add_text(o, "event", db_text(res, i, AC_EVENT));
 	cJSON_AddBoolToObject(o, "flapping",
 	    *PQgetvalue(res, i, AC_FLAPPING) == 't');
@@ -313,8 +292,8 @@ rules_row_json(const PGresult *res, int i)
 	alerts_add_json(o, "definition", db_text(res, i, RC_DEFINITION));
 	cJSON_AddBoolToObject(o, "active",
 	    *PQgetvalue(res, i, RC_ACTIVE) == 't');
-	alerts_add_time(o, "loaded_at", db_usec(res, i, RC_LOADED));
-	alerts_add_time(o, "last_evaluated_at", db_usec(res, i,
+	alertjson_add_time(o, "loaded_at", db_usec(res, i, RC_LOADED));
+	alertjson_add_time(o, "last_evaluated_at", db_usec(res, i,
 	    RC_EVALUATED));
 	a = cJSON_AddObjectToObject(o, "alerts");
 	for (k = 0; k < 4; k++) {
