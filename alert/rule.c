@@ -103,7 +103,9 @@ const struct config_option rule_options[] = {
 	  "announced|effective", 0, "Which date of the event is its time." },
 	{ "rule", "expect", CONFIG_STRING, "", 0, 0, NULL, 0,
 	  "stale: publication schedule, \"monthly by day 20\", \"weekly by "
-	  "friday 18:00\", \"weekdays by 22:00 -05:00\"." },
+	  "friday 18:00 UTC\", \"weekdays by 22:00 America/New_York\"; the "
+	  "time is in UTC, a UTC offset (-05:00) or a tz database zone, "
+	  "whose daylight saving changes are followed." },
 	{ "rule", "lag", CONFIG_INT, "", 0, 24, NULL, 0,
 	  "stale: expect data this many periods older (default 1 for "
 	  "monthly, else 0)." },
@@ -436,5 +438,6 @@ rule_free(struct rule *r)
 	rule_read_strv_free(r->event.actions, r->event.nactions);
 	rule_read_strv_free(r->event.entities, r->event.nentities);
 	free(r->expect_text);
+	schedule_free(&r->expect);
 	free(r);
 }

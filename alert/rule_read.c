@@ -490,11 +490,13 @@ rule_read_expect(struct rule_read_ctx *p, const struct rule_kv *kv, char *err,
 {
 	int	lag = p->r->expect.lag;
 
+	schedule_free(&p->r->expect);
 	if (schedule_parse(kv->values[0], &p->r->expect, err, errlen) == -1)
 		return (-1);
 	/* An explicit lag, read before, wins over the default. */
 	if (lag >= 0)
 		p->r->expect.lag = lag;
+	free(p->r->expect_text);
 	p->r->expect_text = xstrdup(kv->values[0]);
 	return (0);
 }

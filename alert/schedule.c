@@ -3,129 +3,85 @@
  * schedule: parsing of publication schedules and their due instants; see
  * schedule.h.
  *
- * Calendar arithmetic works on day numbers (days since 1970-01-01) with
- * Howard Hinnant's proleptic Gregorian algorithms, as util/period.c does,
- * so neither TZ nor the width of time_t matters.  A due instant is the
- * local day's midnight plus the schedule's minute, minus its offset.
- * Finding the latest or next due instant walks day by day from the local
- * day of `now`; a monthly schedule is due at least once in any 31 days,
- * so the walk is bounded by SCHEDULE_SCAN days.
+ * Calendar arithmetic works on day numbers (util/civil), so neither TZ
+ * nor the width of time_t matters.  A due instant is the local day's
+ * midnight plus the schedule's minute, taken back to UTC through the
+ * fixed offset or the zone (util/tzfile; a wall time skipped by a
+ * spring-forward change is read with the offset before it, a repeated one
+ * is its first occurrence).  Finding the latest or next due instant walks
+ * day by day from the local day of `now`; a monthly schedule is due at
+ * least once in any 31 days, so the walk is bounded by SCHEDULE_SCAN
+ * days.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "alert/schedule.h"
+#include "util/civil.h"
 #include "util/parse.h"
+#include "util/tzfile.h"
 
-#define SCHEDULE_USEC_MIN	INT64_C(60000000)
+#define SCHEDULE_USEC_SEC	INT64_C(1000000)
 #define SCHEDULE_SCAN		64
 
 #define SCHEDULE_EXPECTED \
 	"a schedule such as \"monthly by day 20\", \"weekly by friday\" or " \
-	"\"weekdays by 22:00 -05:00\""
+	"\"weekdays by 22:00 America/New_York\""
 
 static const char *const schedule_daynames[] = {
 	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 	"sunday",
 };
 
-static int64_t
-schedule_floordiv(int64_t a, int64_t b)
-{
-	int64_t	q = a / b;
-
-	if ((a % b != 0) && ((a < 0) != (b < 0)))
-		q--;
-	return (q);
-}
-
-int64_t
-schedule_days(int y, int m, int d)
-{
-	int64_t		era, yoe, doy, doe, yy = y;
-
-	yy -= m <= 2;
-	era = schedule_floordiv(yy, 400);
-	yoe = yy - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (era * 146097 + doe - 719468);
-}
-
-static void
-schedule_civil(int64_t z, int *y, int *m, int *d)
-{
-	int64_t	era, doe, yoe, doy, mp, yy;
-
-	z += 719468;
-	era = schedule_floordiv(z, 146097);
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	yy = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yy + (*m <= 2));
-}
-
-/* ISO weekday of day number z: 1 (Monday) .. 7 (Sunday). */
-static int
-schedule_weekday(int64_t z)
-{
-	return ((int)(z + 3 - schedule_floordiv(z + 3, 7) * 7) + 1);
-}
-
-static int
-schedule_mdays(int y, int m)
-{
-	static const int	mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31,
-				    30, 31, 30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return (29);
-	return (mdays[m - 1]);
-}
-
 static int
 schedule_qualifies(const struct schedule *s, int64_t z)
 {
-	int	y, m, d, last;
+	int64_t	y;
+	int	m, d, last;
 
 	switch (s->freq) {
 	case SCHEDULE_DAILY:
 		return (1);
 	case SCHEDULE_WEEKDAYS:
-		return (schedule_weekday(z) <= 5);
+		return (civil_weekday(z) <= 5);
 	case SCHEDULE_WEEKLY:
-		return (schedule_weekday(z) == s->day);
+		return (civil_weekday(z) == s->day);
 	case SCHEDULE_MONTHLY:
-		schedule_civil(z, &y, &m, &d);
-		last = schedule_mdays(y, m);
+		civil_date(z, &y, &m, &d);
+		last = civil_mdays(y, m);
 		return (d == (s->day < last ? s->day : last));
 	}
 	return (0);
 }
 
+/* The due instant of local day z, unix usec. */
 static int64_t
 schedule_instant(const struct schedule *s, int64_t z)
 {
-	return ((z * 1440 + s->minute - s->offset) * SCHEDULE_USEC_MIN);
+	int64_t	local = (z * 1440 + s->minute) * 60;
+
+	if (s->zone != NULL)
+		return (tzfile_from_local(s->zone, local) * SCHEDULE_USEC_SEC);
+	return ((local - s->offset * 60) * SCHEDULE_USEC_SEC);
 }
 
 /* The local day number of now. */
 static int64_t
 schedule_local_day(const struct schedule *s, int64_t now)
 {
-	return (schedule_floordiv(schedule_floordiv(now, SCHEDULE_USEC_MIN) +
-	    s->offset, 1440));
+	int64_t	secs = civil_floordiv(now, SCHEDULE_USEC_SEC);
+
+	secs += s->zone != NULL ? tzfile_offset(s->zone, secs) :
+	    s->offset * 60;
+	return (civil_floordiv(secs, 86400));
 }
 
 /* Start of the period expected by the due instant of local day z. */
 static int64_t
 schedule_expect(const struct schedule *s, int64_t z)
 {
-	int	y, m, d, lag;
+	int64_t	y;
+	int	m, d, lag;
 
 	switch (s->freq) {
 	case SCHEDULE_DAILY:
@@ -134,21 +90,21 @@ schedule_expect(const struct schedule *s, int64_t z)
 	case SCHEDULE_WEEKDAYS:
 		for (lag = s->lag; lag > 0;) {
 			z--;
-			if (schedule_weekday(z) <= 5)
+			if (civil_weekday(z) <= 5)
 				lag--;
 		}
 		break;
 	case SCHEDULE_WEEKLY:
-		z -= schedule_weekday(z) - 1 + 7 * (int64_t)s->lag;
+		z -= civil_weekday(z) - 1 + 7 * (int64_t)s->lag;
 		break;
 	case SCHEDULE_MONTHLY:
-		schedule_civil(z, &y, &m, &d);
+		civil_date(z, &y, &m, &d);
 		m -= s->lag;
 		while (m < 1) {
 			m += 12;
 			y--;
 		}
-		z = schedule_days(y, m, 1);
+		z = civil_days(y, m, 1);
 		break;
 	}
 	return (z * 86400 * INT64_C(1000000));
@@ -212,9 +168,9 @@ schedule_time(const char *tok)
 	return (h * 60 + m);
 }
 
-/* 0 and *offset for a zone, -1 if tok is no zone, -2 if a named one. */
+/* 0 and *offset for UTC or a UTC offset, -1 if tok is neither. */
 static int
-schedule_zone(const char *tok, int *offset)
+schedule_offset(const char *tok, int *offset)
 {
 	const char	*p;
 	int		 h, m = 0, sign;
@@ -224,23 +180,20 @@ schedule_zone(const char *tok, int *offset)
 		*offset = 0;
 		return (0);
 	}
-	if (tok[0] == '+' || tok[0] == '-') {
-		sign = tok[0] == '-' ? -1 : 1;
-		p = strchr(tok + 1, ':');
-		if (p == NULL) {
-			if (schedule_num(tok + 1, strlen(tok + 1), &h))
-				return (-1);
-		} else if (schedule_num(tok + 1, (size_t)(p - tok - 1), &h) ||
-		    strlen(p + 1) != 2 || schedule_num(p + 1, 2, &m))
+	if (tok[0] != '+' && tok[0] != '-')
+		return (-1);
+	sign = tok[0] == '-' ? -1 : 1;
+	p = strchr(tok + 1, ':');
+	if (p == NULL) {
+		if (schedule_num(tok + 1, strlen(tok + 1), &h))
 			return (-1);
-		if (h > 14 || m > 59 || (h == 14 && m != 0))
-			return (-1);
-		*offset = sign * (h * 60 + m);
-		return (0);
-	}
-	if (strchr(tok, '/') != NULL)
-		return (-2);
-	return (-1);
+	} else if (schedule_num(tok + 1, (size_t)(p - tok - 1), &h) ||
+	    strlen(p + 1) != 2 || schedule_num(p + 1, 2, &m))
+		return (-1);
+	if (h > 14 || m > 59 || (h == 14 && m != 0))
+		return (-1);
+	*offset = sign * (h * 60 + m);
+	return (0);
 }
 
 static int
@@ -267,7 +220,7 @@ schedule_parse(const char *in, struct schedule *s, char *err, size_t errlen)
 {
 	char		 buf[128], q[PARSE_QUOTE_BUFLEN], *tok[8], *p, *save;
 	size_t		 ntok = 0, i = 2;
-	int		 v, rc;
+	int		 v;
 
 	memset(s, 0, sizeof(*s));
 	parse_quote(in, strlen(in), q, sizeof(q));
@@ -321,22 +274,28 @@ schedule_parse(const char *in, struct schedule *s, char *err, size_t errlen)
 			goto bad;
 	}
 	if (i < ntok) {
-		rc = schedule_zone(tok[i], &s->offset);
-		if (rc == -2) {
-			parse_quote(tok[i], strlen(tok[i]), q, sizeof(q));
-			snprintf(err, errlen, "named time zones such as \"%s\" "
-			    "are not supported yet; use a UTC offset such as "
-			    "-05:00", q);
-			return (-1);
+		if (schedule_offset(tok[i], &s->offset) == -1) {
+			if (tok[i][0] == '+' || tok[i][0] == '-')
+				goto bad;
+			/* A named zone: the tzdata file or a clear error. */
+			if ((s->zone = tzfile_load(tok[i], err, errlen)) ==
+			    NULL)
+				return (-1);
 		}
-		if (rc != 0)
-			goto bad;
 		i++;
 	}
 	if (i != ntok)
 		goto bad;
 	return (0);
 bad:
+	schedule_free(s);
 	snprintf(err, errlen, "expected %s, got \"%s\"", SCHEDULE_EXPECTED, q);
 	return (-1);
+}
+
+void
+schedule_free(struct schedule *s)
+{
+	tzfile_free(s->zone);
+	s->zone = NULL;
 }

@@ -48,6 +48,7 @@
 #include "alert/engine.h"
 #include "alert/rule.h"
 #include "alert/schedule.h"
+#include "util/civil.h"
 #include "bench/benchutil.h"
 #include "util/xmalloc.h"
 
@@ -231,7 +232,7 @@ eval_is_monthly(size_t i)
 static int64_t
 eval_month_day(int m)
 {
-	return (schedule_days(m / 12, m % 12 + 1, 1));
+	return (civil_days(m / 12, m % 12 + 1, 1));
 }
 
 /* The next value of series i: back towards 100, plus noise of sd 3. */
@@ -289,7 +290,7 @@ eval_gen_reset(struct eval_gen *g)
 	size_t	i;
 
 	g->rng = EVAL_SEED;
-	g->first_day = g->day = schedule_days(2020, 1, 1);
+	g->first_day = g->day = civil_days(2020, 1, 1);
 	g->produced = g->missing = g->late = g->revisions = g->events = 0;
 	for (i = 0; i < g->nseries; i++) {
 		g->value[i] = 100;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/civil.h"
 #include "util/parse.h"
 #include "util/period.h"
 
@@ -78,60 +79,6 @@ period_num(const char *p, size_t n)
 		v = v * 10 + (p[i] - '0');
 	}
 	return (v);
-}
-
-static int
-period_leap(int64_t y)
-{
-	return (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
-}
-
-static int
-period_mdays(int64_t y, int m)
-{
-	static const int	days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
-	    31, 30, 31 };
-
-	return (m == 2 && period_leap(y) ? 29 : days[m - 1]);
-}
-
-/* Days from 1970-01-01 to y-m-d (Hinnant's days_from_civil). */
-static int64_t
-period_days(int64_t y, int m, int d)
-{
-	int64_t	era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (era * 146097 + doe - 719468);
-}
-
-/* The inverse (Hinnant's civil_from_days). */
-static void
-period_civil(int64_t z, int64_t *y, int *m, int *d)
-{
-	int64_t	era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-/* ISO weekday of day number z: Monday 1 .. Sunday 7. */
-static int
-period_weekday(int64_t z)
-{
-	/* 1970-01-01 was a Thursday. */
-	return ((int)(((z % 7) + 7 + 3) % 7) + 1);
 }
 
 /* Number of ISO weeks in ISO year y: 52, or 53 if it has 53 Thursdays. */
@@ -282,9 +229,9 @@ period_parse(const char *in, const char *s, size_t len, struct period_tm *tm,
 			return (-1);
 		}
 		/* Week 1 is the one with 4 January in it. */
-		z = period_days(y, 1, 4);
-		z += 7 * (n - 1) - (period_weekday(z) - 1);
-		period_civil(z, &z, &tm->mon, &tm->day);
+		z = civil_days(y, 1, 4);
+		z += 7 * (n - 1) - (civil_weekday(z) - 1);
+		civil_date(z, &z, &tm->mon, &tm->day);
 		/* 1800-W01 starts in 1799: out of range, as its output. */
 		if (z < PERIOD_YEAR_MIN) {
 			snprintf(expected, sizeof(expected),
@@ -302,10 +249,10 @@ period_parse(const char *in, const char *s, size_t len, struct period_tm *tm,
 		period_error(err, errlen, "a month between 01 and 12", in);
 		return (-1);
 	}
-	if (tm->day < 1 || tm->day > period_mdays(y, tm->mon)) {
+	if (tm->day < 1 || tm->day > civil_mdays(y, tm->mon)) {
 		snprintf(expected, sizeof(expected),
 		    "a day between 01 and %02d for %04d-%02d",
-		    period_mdays(y, tm->mon), y, tm->mon);
+		    civil_mdays(y, tm->mon), y, tm->mon);
 		period_error(err, errlen, expected, in);
 		return (-1);
 	}
@@ -417,7 +364,7 @@ period_from_unix(int64_t secs, char *out, size_t outlen)
 		z--;
 	}
 	memset(&tm, 0, sizeof(tm));
-	period_civil(z, &y, &tm.mon, &tm.day);
+	civil_date(z, &y, &tm.mon, &tm.day);
 	if (y < PERIOD_YEAR_MIN || y > PERIOD_YEAR_MAX)
 		return (-1);
 	tm.year = (int)y;
@@ -435,7 +382,7 @@ period_to_unix(const char *s, int64_t *secs)
 
 	if (period_read(s, &tm, NULL, 0) == -1)
 		return (-1);
-	*secs = period_days(tm.year, tm.mon, tm.day) * 86400 +
+	*secs = civil_days(tm.year, tm.mon, tm.day) * 86400 +
 	    tm.hour * 3600 + tm.min * 60 + tm.sec - (int64_t)tm.offset * 60;
 	return (0);
 }

@@ -21,12 +21,13 @@
 #include "alert/engine.h"
 #include "alert/rule.h"
 #include "alert/schedule.h"
+#include "util/civil.h"
 #include "collectors/event.h"
 
 #define USEC		INT64_C(1000000)
 #define HOUR		(3600 * USEC)
 #define DAY		(86400 * USEC)
-#define DATE(y, m, d)	(schedule_days((y), (m), (d)) * DAY)
+#define DATE(y, m, d)	(civil_days((y), (m), (d)) * DAY)
 /* Day i of December 2025, and when its value is known (22:00 that day). */
 #define D(i)		(DATE(2025, 12, 1) + (int64_t)(i) * DAY)
 #define K(i)		(D(i) + 22 * HOUR)

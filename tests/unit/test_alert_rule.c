@@ -3,7 +3,7 @@
  * Unit tests for alert/rule, alert/schedule and alert/render: every kind
  * parsed into its fields, every rejection with its exact message and
  * line, series globs, due instants of publication schedules on concrete
- * dates, and annotation templates expanded.
+ * dates (named zones across daylight saving changes included), and annotation templates expanded.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,12 +20,14 @@
 #include "alert/render.h"
 #include "alert/rule.h"
 #include "alert/schedule.h"
+#include "util/tzfile.h"
+#include "util/civil.h"
 
 #define USEC		INT64_C(1000000)
 #define MIN		(60 * USEC)
 #define HOUR		(3600 * USEC)
 #define DAY		(86400 * USEC)
-#define DATE(y, m, d)	(schedule_days((y), (m), (d)) * DAY)
+#define DATE(y, m, d)	(civil_days((y), (m), (d)) * DAY)
 #define TEST_MAXOPTS	32
 #define TEST_MAXVALS	8
 
@@ -224,6 +226,13 @@ test_rule_kinds(void **state)
 	assert_int_equal(r->expect.lag, 3);
 	assert_int_equal(r->expect.minute, 390);
 	assert_int_equal(r->expect.offset, 60);
+	assert_null(r->expect.zone);
+	rule_free(r);
+	r = test_ok("close", "kind=stale", "series=x",
+	    "expect=weekdays by 22:00 America/New_York", NULL);
+	assert_non_null(r->expect.zone);
+	assert_string_equal(tzfile_name(r->expect.zone), "America/New_York");
+	assert_int_equal(r->expect.minute, 22 * 60);
 	rule_free(r);
 
 	r = test_ok("new-sanctions", "kind=sanctions", "event.entity=potash",
@@ -365,13 +374,24 @@ test_rule_errors(void **state)
 	test_bad(11, "event.date: expected announced or effective, got "
 	    "\"signed\"", "kind=sanctions", "event.date=signed", NULL);
 	test_bad(0, "missing \"expect\"", "kind=stale", "series=s", NULL);
-	test_bad(12, "expect: named time zones such as \"America/New_York\" "
-	    "are not supported yet; use a UTC offset such as -05:00",
+	test_bad(12, "expect: time zone \"America/New_Yrok\": unknown zone "
+	    "(no /usr/share/zoneinfo/America/New_Yrok; expected a name such "
+	    "as America/New_York from the tzdata package)",
 	    "kind=stale", "series=s",
-	    "expect=weekdays by 22:00 America/New_York", NULL);
+	    "expect=weekdays by 22:00 America/New_Yrok", NULL);
 	test_bad(12, "expect: expected a schedule such as \"monthly by day "
-	    "20\", \"weekly by friday\" or \"weekdays by 22:00 -05:00\", got "
-	    "\"hourly\"", "kind=stale", "series=s", "expect=hourly", NULL);
+	    "20\", \"weekly by friday\" or \"weekdays by 22:00 "
+	    "America/New_York\", got \"hourly\"", "kind=stale", "series=s",
+	    "expect=hourly", NULL);
+	test_bad(12, "expect: expected a schedule such as \"monthly by day "
+	    "20\", \"weekly by friday\" or \"weekdays by 22:00 "
+	    "America/New_York\", got \"daily by 22:00 UTC extra\"",
+	    "kind=stale", "series=s", "expect=daily by 22:00 UTC extra", NULL);
+	test_bad(12, "expect: expected a schedule such as \"monthly by day "
+	    "20\", \"weekly by friday\" or \"weekdays by 22:00 "
+	    "America/New_York\", got \"daily by 22:00 America/New_York "
+	    "x\"", "kind=stale", "series=s",
+	    "expect=daily by 22:00 America/New_York x", NULL);
 	test_bad(13, "for: a count of observations does not apply to kind "
 	    "stale", "kind=stale", "series=s", "expect=daily by 22:00",
 	    "for=2 observations", NULL);
@@ -431,9 +451,12 @@ test_schedule_due(const char *spec, int64_t now, int64_t wdue,
 	if (schedule_parse(spec, &s, err, sizeof(err)) != 0)
 		fail_msg("%s: %s", spec, err);
 	schedule_due(&s, now, &due, &expect);
-	assert_true(due == wdue);
-	assert_true(expect == wexpect);
-	assert_true(schedule_next(&s, now) == wnext);
+	if (due != wdue || expect != wexpect ||
+	    schedule_next(&s, now) != wnext)
+		fail_msg("%s at %lld: due %lld expect %lld next %lld", spec,
+		    (long long)now, (long long)due, (long long)expect,
+		    (long long)schedule_next(&s, now));
+	schedule_free(&s);
 }
 
 static void
@@ -467,6 +490,37 @@ test_rule_schedule(void **state)
 	    DATE(2025, 12, 26) + 18 * HOUR);
 	test_schedule_due("weekly by Friday", DATE(2025, 12, 19) + 18 * HOUR,
 	    DATE(2025, 12, 13), DATE(2025, 12, 8), DATE(2025, 12, 20));
+
+	/* A named zone follows daylight saving: the New York close is
+	 * 03:00Z in December and 02:00Z in June. */
+	test_schedule_due("weekdays by 22:00 America/New_York",
+	    DATE(2025, 12, 16) + 3 * HOUR, DATE(2025, 12, 16) + 3 * HOUR,
+	    DATE(2025, 12, 15), DATE(2025, 12, 17) + 3 * HOUR);
+	test_schedule_due("weekdays by 22:00 America/New_York",
+	    DATE(2026, 6, 16) + 2 * HOUR + 30 * MIN, DATE(2026, 6, 16) +
+	    2 * HOUR, DATE(2026, 6, 15), DATE(2026, 6, 17) + 2 * HOUR);
+	/* Friday 6 March 2026 (EST) to Monday 9 March (EDT): the weekend
+	 * of the change. */
+	test_schedule_due("weekdays by 22:00 America/New_York",
+	    DATE(2026, 3, 8) + 12 * HOUR, DATE(2026, 3, 7) + 3 * HOUR,
+	    DATE(2026, 3, 6), DATE(2026, 3, 10) + 2 * HOUR);
+	/* 02:30 does not exist on 8 March 2026: due at 03:30 EDT. */
+	test_schedule_due("daily by 02:30 America/New_York",
+	    DATE(2026, 3, 8) + 12 * HOUR, DATE(2026, 3, 8) + 7 * HOUR +
+	    30 * MIN, DATE(2026, 3, 8), DATE(2026, 3, 9) + 6 * HOUR +
+	    30 * MIN);
+	/* 01:30 happens twice on 1 November 2026: the first one counts. */
+	test_schedule_due("daily by 01:30 America/New_York",
+	    DATE(2026, 11, 1) + 5 * HOUR + 45 * MIN, DATE(2026, 11, 1) +
+	    5 * HOUR + 30 * MIN, DATE(2026, 11, 1), DATE(2026, 11, 2) +
+	    6 * HOUR + 30 * MIN);
+	/* The end of a local day: midnight in Minsk is 21:00Z. */
+	test_schedule_due("monthly by day 20 Europe/Minsk", DATE(2026, 1, 20) +
+	    21 * HOUR, DATE(2026, 1, 20) + 21 * HOUR, DATE(2025, 12, 1),
+	    DATE(2026, 2, 20) + 21 * HOUR);
+	test_schedule_due("monthly by day 20 Europe/Minsk", DATE(2026, 1, 20) +
+	    20 * HOUR, DATE(2025, 12, 20) + 21 * HOUR, DATE(2025, 11, 1),
+	    DATE(2026, 1, 20) + 21 * HOUR);
 }
 
 static void
