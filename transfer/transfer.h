@@ -73,6 +73,7 @@ struct transfer_request {
 	long			 low_speed_time;  /* s below the limit to fail */
 	size_t			 max_bytes;	/* body cap, 0: 32 MiB */
 	int			 allow_file;	/* permit file:// (never on redirects) */
+	int			 no_redirects;	/* a 3xx is the response */
 	const char		*etag;		/* If-None-Match, or NULL */
 	const char		*last_modified;	/* If-Modified-Since, or NULL */
 
@@ -83,6 +84,9 @@ struct transfer_request {
 	const char		*username;	/* SMTP AUTH */
 	const char		*password;
 	enum transfer_ssl	 use_ssl;
+	const char		*ca_file;	/* PEM CAs to verify the peer
+						 * against instead of the
+						 * system's; NULL or "": system */
 };
 
 enum transfer_outcome {

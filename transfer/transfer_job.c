@@ -334,6 +334,8 @@ transfer_job_setopt(struct transfer_job *job,
 #endif
 	TRANSFER_SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
 	TRANSFER_SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
+	if (req->ca_file != NULL && *req->ca_file != '\0')
+		TRANSFER_SETOPT(CURLOPT_CAINFO, req->ca_file);
 	TRANSFER_SETOPT(CURLOPT_CONNECTTIMEOUT_MS,
 	    transfer_job_ms_long(job->connect_ms));
 	TRANSFER_SETOPT(CURLOPT_TIMEOUT_MS, transfer_job_ms_long(job->total_ms));
@@ -379,7 +381,8 @@ transfer_job_setopt(struct transfer_job *job,
 		TRANSFER_SETOPT(CURLOPT_INFILESIZE_LARGE,
 		    (curl_off_t)job->upload_len);
 	} else {
-		TRANSFER_SETOPT(CURLOPT_FOLLOWLOCATION, 1L);
+		TRANSFER_SETOPT(CURLOPT_FOLLOWLOCATION,
+		    req->no_redirects ? 0L : 1L);
 		TRANSFER_SETOPT(CURLOPT_MAXREDIRS, (long)TRANSFER_MAX_REDIRS);
 		/* Never file:// (nor anything else) through a redirect. */
 #if LIBCURL_VERSION_NUM >= 0x075500
