@@ -38,6 +38,11 @@ int	ctl_silence(struct config *, int, char **);
 /* potashctl backtest [--rule NAME]... --from DATE --to DATE [--json]:
  * argv[0] is "backtest". */
 int	ctl_backtest(struct config *, int, char **);
+/* potashctl notifications [--status S] [--channel C] [--limit N] [--json],
+ * test-notify CHANNEL [--wait D], redeliver ID: argv[0] is the command. */
+int	ctl_notifications(struct config *, int, char **);
+int	ctl_test_notify(struct config *, int, char **);
+int	ctl_redeliver(struct config *, int, char **);
 
 /* A timestamptz expression as unix microseconds (a bigint column). */
 #define DB_USEC(x)	"(extract(epoch FROM " x ") * 1000000)::bigint"

@@ -46,6 +46,14 @@ usage(int code)
 	    "  backtest [--rule NAME]... --from TIME --to TIME [--json]\n"
 	    "                 replay the configured rules over the stored "
 	    "history\n"
+	    "  notifications [--status STATUS] [--channel NAME] [--limit N] "
+	    "[--json]\n"
+	    "                 show the notification outbox, newest first\n"
+	    "  test-notify CHANNEL [--wait DURATION]\n"
+	    "                 queue a marked test notification, wait for "
+	    "potashd to deliver it\n"
+	    "  redeliver ID   send a sent, dead or cancelled notification "
+	    "again\n"
 	    "options:\n"
 	    "  -c FILE        configuration file (default %s)\n"
 	    "  -v             more verbose\n"
@@ -134,6 +142,12 @@ main(int argc, char **argv)
 		code = ctl_silence(config, argc - optind, argv + optind);
 	else if (strcmp(cmd, "backtest") == 0)
 		code = ctl_backtest(config, argc - optind, argv + optind);
+	else if (strcmp(cmd, "notifications") == 0)
+		code = ctl_notifications(config, argc - optind, argv + optind);
+	else if (strcmp(cmd, "test-notify") == 0)
+		code = ctl_test_notify(config, argc - optind, argv + optind);
+	else if (strcmp(cmd, "redeliver") == 0)
+		code = ctl_redeliver(config, argc - optind, argv + optind);
 	else {
 		fprintf(stderr, "potashctl: unknown command \"%s\"\n", cmd);
 		code = 1;

@@ -59,6 +59,8 @@ struct alerting {
 	cJSON			*dirty;		/* alert rows of this pass */
 
 	struct alerting_stats	 st;
+	void			(*stored_hook)(void *);
+	void			*stored_arg;
 };
 
 /*
@@ -511,6 +513,8 @@ alerting_apply_cb(struct pg *pg, PGresult *res, void *arg)
 	a->cur_run = a->next_run;
 	a->cur_event = a->next_event;
 	alerting_arm(a);
+	if (n > 0 && a->stored_hook != NULL)
+		a->stored_hook(a->stored_arg);
 	alerting_end(a, 0);
 }
 
@@ -729,4 +733,11 @@ const struct alerting_stats *
 alerting_stats(const struct alerting *a)
 {
 	return (&a->st);
+}
+
+void
+alerting_set_stored_hook(struct alerting *a, void (*cb)(void *), void *arg)
+{
+	a->stored_hook = cb;
+	a->stored_arg = arg;
 }

@@ -57,5 +57,9 @@ void		 alerting_pg_lost(struct alerting *);
 /* A batch committed: evaluate what is new. */
 void		 alerting_kick(struct alerting *);
 const struct alerting_stats *alerting_stats(const struct alerting *);
+/* Called after a pass that stored transitions has committed (their
+ * notifications are queued by then). */
+void		 alerting_set_stored_hook(struct alerting *,
+		    void (*)(void *), void *);
 
 #endif

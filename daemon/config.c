@@ -19,6 +19,7 @@
 #include "potashd-config.h"
 #include "daemon/config.h"
 #include "daemon/config_feed.h"
+#include "daemon/config_channel.h"
 #include "daemon/config_rule.h"
 #include "daemon/log.h"
 #include "util/parse.h"
@@ -290,7 +291,7 @@ config_build_opts(void)
 	cfg_opt_t		*top, *sub;
 	size_t			 ntop = 0, i, j, n;
 
-	top = xcalloc(config_noptions + 6, sizeof(*top));
+	top = xcalloc(config_noptions + 7, sizeof(*top));
 	for (i = 0; i < config_noptions; i++) {
 		if (config_options[i].section == NULL) {
 			top[ntop++] = (cfg_opt_t)CFG_STR(config_options[i].name,
@@ -310,6 +311,9 @@ config_build_opts(void)
 		top[ntop++] = (cfg_opt_t)CFG_SEC(sections[j], sub, CFGF_NONE);
 	}
 	top[ntop++] = (cfg_opt_t)CFG_SEC("feed", config_feed_build_opts(),
+	    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES);
+	top[ntop++] = (cfg_opt_t)CFG_SEC("channel",
+	    config_channel_build_opts(),
 	    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES);
 	top[ntop++] = (cfg_opt_t)CFG_SEC("rule", config_rule_build_opts(),
 	    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES);
@@ -352,6 +356,7 @@ config_set_validators(cfg_t *cfg)
 		cfg_set_validate_func(cfg, path, config_validate_cb);
 	}
 	config_rule_set_validators(cfg);
+	config_channel_set_validators(cfg);
 }
 
 void
@@ -599,6 +604,7 @@ config_load(const char *path, char **errors)
 	config_path = path;
 	config_feed_reset_lines();
 	config_rule_reset_lines();
+	config_channel_reset_lines();
 	rv = cfg_parse_buf(cfg, text);
 	config_path = NULL;
 	free(text);
@@ -618,7 +624,10 @@ config_load(const char *path, char **errors)
 		failed = 1;
 	if (!failed && config_feed_load(c, cfg) == -1)
 		failed = 1;
-	/* Rules are checked even after a feed error: all errors at once. */
+	/* Channels and rules are checked even after a feed error: all
+	 * errors at once.  Rules name channels, so channels come first. */
+	if (config_channel_load(c, cfg) == -1)
+		failed = 1;
 	if (config_rule_load(c, cfg) == -1)
 		failed = 1;
 	if (failed) {
@@ -628,6 +637,7 @@ config_load(const char *path, char **errors)
 out:
 	config_feed_reset_lines();
 	config_rule_reset_lines();
+	config_channel_reset_lines();
 	cfg_free(cfg);
 	config_free_opts(opts);
 	if (c == NULL) {
@@ -656,6 +666,7 @@ config_free(struct config *c)
 	}
 	config_feed_free(c->feeds, c->nfeeds);
 	config_rule_free(c->rules, c->nrules);
+	config_channel_free(c->channels, c->nchannels);
 	free(c->path);
 	free(c);
 }
@@ -690,5 +701,6 @@ config_dump_options(FILE *f)
 		    config_type_name(o->type), o->def, o->doc);
 	}
 	config_feed_dump(f);
+	config_channel_dump(f);
 	config_rule_dump(f);
 }

@@ -61,6 +61,7 @@ struct config_log {
 	int		 level;		/* LOG_* */
 };
 
+struct channel;
 struct feed;
 struct rule;
 
@@ -70,6 +71,8 @@ struct config {
 	size_t			 nfeeds;
 	struct rule		**rules;	/* alert rules, in file order */
 	size_t			 nrules;
+	struct channel		*channels;	/* notification channels */
+	size_t			 nchannels;
 	char			*state_directory;
 	struct config_database	 database;
 	struct config_http	 http;

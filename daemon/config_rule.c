@@ -24,6 +24,7 @@
 
 #include "alert/rule.h"
 #include "daemon/config.h"
+#include "daemon/config_channel.h"
 #include "daemon/config_feed.h"
 #include "daemon/config_rule.h"
 #include "util/xmalloc.h"
@@ -305,6 +306,16 @@ config_rule_one(const struct config *c, cfg_t *sec)
 
 	r = rule_new(title, k.kv, k.nkv, err, sizeof(err), &line);
 	config_rule_free_kvs(&k);
+	for (i = 0; r != NULL && i < r->nnotify; i++) {
+		if (config_channel_find(c, r->notify[i]) != NULL)
+			continue;
+		snprintf(err, sizeof(err), "notify: no channel \"%s\" is "
+		    "configured (expected the name of a channel section)",
+		    r->notify[i]);
+		line = config_rule_line(title, "notify");
+		rule_free(r);
+		r = NULL;
+	}
 	if (r != NULL)
 		return (r);
 	if (line == 0)

@@ -16,6 +16,8 @@
 
 #include "potashd-config.h"
 #include "daemon/alerting.h"
+#include "daemon/config_channel.h"
+#include "daemon/notifier.h"
 #include "daemon/daemon.h"
 #include "daemon/log.h"
 #include "daemon/scheduler.h"
@@ -44,6 +46,7 @@ struct daemon {
 	struct migrate		*migrate;
 	struct writer		*writer;
 	struct alerting		*alerting;
+	struct notifier		*notifier;
 	struct transfer		*transfer;
 	struct scheduler	*scheduler;
 	int			 polling;	/* scheduler started */
@@ -110,6 +113,14 @@ daemon_commit_cb(const struct batchrec_meta *m, const struct writer_counts *n,
 }
 
 static void
+daemon_stored_cb(void *arg)
+{
+	struct daemon	*d = arg;
+
+	notifier_kick(d->notifier);
+}
+
+static void
 daemon_validators_cb(struct pg *pg, PGresult *res, void *arg)
 {
 	struct daemon	*d = arg;
@@ -166,6 +177,8 @@ daemon_stop(struct daemon *d, int code)
 	 * start-up.  The watchdog keeps pinging while we drain. */
 	if (d->scheduler != NULL)
 		scheduler_stop(d->scheduler);
+	if (d->notifier != NULL)
+		notifier_stop(d->notifier);
 	if (d->writer != NULL)
 		writer_drain(d->writer, DAEMON_DRAIN_USEC, daemon_drained_cb,
 		    d);
@@ -187,6 +200,7 @@ daemon_migrate_done_cb(int ok, int applied, const char *msg, void *arg)
 			log_info("schema: current");
 		writer_pg_ready(d->writer);
 		alerting_pg_ready(d->alerting);
+		notifier_pg_ready(d->notifier);
 		/* Feeds start once their validators are known. */
 		if (!d->polling && pg_query(d->pg, "SELECT feed, etag, "
 		    "last_modified FROM potash.feed_state", 0, NULL,
@@ -233,6 +247,8 @@ daemon_pg_state_cb(struct pg *pg, enum pg_state state, const char *why,
 			writer_pg_lost(d->writer);
 		if (d->alerting != NULL)
 			alerting_pg_lost(d->alerting);
+		if (d->notifier != NULL)
+			notifier_pg_lost(d->notifier);
 		parse_duration_format(pg_retry_delay(pg), delay, sizeof(delay));
 		log_warnx("database: %s; retrying in about %s", why, delay);
 		sdnotify_status(d->notify, "waiting for database: %s "
@@ -266,6 +282,7 @@ daemon_reload(struct daemon *d)
 	} else {
 		/* The engine borrows the rules: switch before freeing. */
 		alerting_configure(d->alerting, c->rules, c->nrules);
+		notifier_configure(d->notifier, c->channels, c->nchannels);
 		config_free(d->config);
 		d->config = c;
 		log_set_level(daemon_log_level(c, d->verbosity));
@@ -388,6 +405,9 @@ daemon_new(struct config *config, int verbosity)
 		fatalx("cannot set up libcurl");
 	d->scheduler = scheduler_new(d->base, d->transfer, daemon_output_cb,
 	    d);
+	d->notifier = notifier_new(d->base, d->pg, d->transfer,
+	    config->channels, config->nchannels);
+	alerting_set_stored_hook(d->alerting, daemon_stored_cb, d);
 	if (scheduler_configure(d->scheduler, config, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	return (d);
@@ -418,6 +438,7 @@ daemon_free(struct daemon *d)
 	transfer_free(d->transfer);
 	scheduler_free(d->scheduler);
 	pg_free(d->pg);
+	notifier_free(d->notifier);
 	alerting_free(d->alerting);
 	writer_free(d->writer);
 	if (d->ev_watchdog != NULL)

@@ -13,7 +13,7 @@ POTASH_PACKAGES=(
 	libcmocka-dev libssl-dev
 	postgresql-15 postgresql-client-15
 	valgrind systemd python3 python3-aiosmtpd scdoc man-db
-	curl ca-certificates procps tzdata
+	curl ca-certificates procps tzdata openssl
 )
 
 # Name used in messages; a script may set POTASH_PROG before sourcing.

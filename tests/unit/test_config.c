@@ -17,6 +17,7 @@
 
 #include "alert/rule.h"
 #include "daemon/config.h"
+#include "daemon/config_channel.h"
 #include "testproc.h"
 #include "util/xmalloc.h"
 
@@ -315,7 +316,11 @@ test_rules(void **state)
 	const struct rule	*r;
 	char			*errors = NULL;
 
-	c = load(f, "rule \"after-easing\" {\n kind = since_event\n"
+	c = load(f, "channel \"ops\" { type = webhook\n"
+	    " url = \"https://ops.example.org/hook\" }\n"
+	    "channel \"desk\" { type = webhook\n"
+	    " url = \"https://desk.example.org/hook\" }\n"
+	    "rule \"after-easing\" {\n kind = since_event\n"
 	    " series = \"fred/PPOTASHUSDM\"\n above = \"15%\"\n"
 	    " baseline = 90d\n within = 180d\n"
 	    " event {\n  jurisdiction = {\"US\"}\n  direction = ease\n"
@@ -393,6 +398,98 @@ test_rule_errors(void **state)
 }
 
 static void
+test_channels(void **state)
+{
+	struct fixture		*f = *state;
+	const struct channel	*ch;
+	struct config		*c;
+	char			*errors = NULL, *text, *pw, *sec;
+
+	pw = xasprintf("%s/smtp.pw", f->dir);
+	testproc_write(pw, "hunter2\n");
+	sec = xasprintf("%s/hook.secrets", f->dir);
+	testproc_write(sec, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n");
+	text = xasprintf("channel \"desk\" {\n type = email\n"
+	    " url = \"smtp://mail.example.org:587\"\n"
+	    " username = \"potashd\"\n password_file = \"smtp.pw\"\n"
+	    " from = \"potashd <alerts@example.org>\"\n"
+	    " to = {\"a@example.org\", \"Desk <b@example.org>\"}\n"
+	    " group_by = {\"topic\", \"severity\"}\n group_wait = 10s\n}\n"
+	    "channel \"hook\" {\n type = webhook\n"
+	    " url = \"https://hooks.example.org/potash\"\n"
+	    " secret_file = \"hook.secrets\"\n format = json\n"
+	    " headers = {\"X-Team: desk\"}\n}\n"
+	    "rule \"r\" {\n kind = sanctions\n notify = {\"desk\", \"hook\"}\n"
+	    "}\n");
+	c = load(f, text, &errors);
+	if (c == NULL)
+		fail_msg("%s", errors);
+	assert_int_equal(c->nchannels, 2);
+	ch = config_channel_find(c, "desk");
+	assert_non_null(ch);
+	assert_int_equal(ch->type, CHANNEL_EMAIL);
+	assert_int_equal(ch->tls, CHANNEL_TLS_ON);
+	assert_string_equal(ch->password, "hunter2");
+	assert_int_equal(ch->nto, 2);
+	assert_string_equal(ch->to[1], "Desk <b@example.org>");
+	assert_int_equal(ch->ngroup_by, 2);
+	assert_int_equal(ch->group_wait, 10000000);
+	assert_int_equal(ch->group_interval, 300000000);
+	assert_int_equal(ch->repeat_interval, UINT64_C(14400000000));
+	assert_int_equal(ch->timeout, 15000000);
+	assert_true(ch->send_resolved);
+	ch = config_channel_find(c, "hook");
+	assert_int_equal(ch->type, CHANNEL_WEBHOOK);
+	assert_int_equal(ch->format, WEBHOOK_FORMAT_JSON);
+	assert_int_equal(ch->nheaders, 1);
+	assert_int_equal(ch->ngroup_by, 1);
+	assert_string_equal(ch->group_by[0], "alertname");
+	assert_true(ch->secrets.n == 1);
+	assert_null(config_channel_find(c, "nope"));
+	config_free(c);
+	free(text);
+	free(pw);
+	free(sec);
+}
+
+static void
+test_channel_errors(void **state)
+{
+	struct fixture	*f = *state;
+
+	expect_error(f, "channel \"m\" {\n type = email\n"
+	    " url = \"smtp://mail.example.org:25\"\n tls = off\n"
+	    " from = \"a@example.org\"\n to = {\"b@example.org\"}\n}\n",
+	    "4: channel \"m\": tls: off is only allowed for smtp:// to a "
+	    "server on loopback (127.0.0.1, ::1, localhost), not "
+	    "\"mail.example.org\"");
+	expect_error(f, "channel \"m\" {\n type = email\n"
+	    " url = \"https://mail.example.org\"\n}\n",
+	    "3: channel \"m\": url: expected smtps://host:465 or "
+	    "smtp://host:587 for email");
+	expect_error(f, "channel \"w\" {\n type = webhook\n"
+	    " url = \"ftp://x.example.org/\"\n}\n",
+	    "3: channel \"w\": url: expected an http:// or https:// URL for "
+	    "a webhook");
+	expect_error(f, "channel \"w\" {\n url = \"https://x.example.org/\"\n"
+	    "}\n", "2: channel \"w\": type: missing; expected webhook or "
+	    "email");
+	expect_error(f, "channel \"w\" {\n type = webhook\n"
+	    " url = \"https://x.example.org/\"\n"
+	    " headers = {\"webhook-id: 1\"}\n}\n",
+	    "4: channel \"w\": headers: \"webhook-id\" is set by potashd");
+	expect_error(f, "channel \"w\" {\n type = webhook\n"
+	    " url = \"https://x.example.org/\"\n group_wait = 2y\n}\n",
+	    "4: channel \"w\": group_wait: expected a duration such as 30s, "
+	    "5m, 1h30m, got \"2y\"");
+	expect_error(f, "channel \"w\" {\n type = webhook\n"
+	    " url = \"https://x.example.org/\"\n}\n"
+	    "rule \"r\" {\n kind = sanctions\n notify = {\"w\", \"mail\"}\n"
+	    "}\n", "7: rule \"r\": notify: no channel \"mail\" is configured "
+	    "(expected the name of a channel section)");
+}
+
+static void
 test_strip_comments(void **state)
 {
 	char	text[] = "a = \"x # not a comment\" # gone\n"
@@ -466,6 +563,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rule_errors, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_channels, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_channel_errors, setup,
 		    teardown),
 		cmocka_unit_test(test_strip_comments),
 		cmocka_unit_test(test_dump_lists_every_option),
