@@ -76,6 +76,12 @@ const struct config_option config_options[] = {
 	  OFF(http.listen),
 	  "Address and port of the read-only HTTP server (metrics, health, "
 	  "dashboard); empty disables it." },
+	{ "http", "external_url", CONFIG_STRING, "", 0, 0, NULL,
+	  OFF(http.external_url),
+	  "The URL under which people reach this potashd's dashboard "
+	  "(https://potash.example.org/): notifications link to it "
+	  "(externalURL and generatorURL in webhooks, a link per alert in "
+	  "emails).  Empty: no links." },
 
 	{ "log", "level", CONFIG_ENUM, "info", 0, 0,
 	  "debug|info|notice|warning|error", OFF(log.level),

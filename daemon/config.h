@@ -55,6 +55,7 @@ struct config_database {
 
 struct config_http {
 	char		*listen;
+	char		*external_url;
 };
 
 struct config_log {

@@ -283,6 +283,7 @@ daemon_reload(struct daemon *d)
 		/* The engine borrows the rules: switch before freeing. */
 		alerting_configure(d->alerting, c->rules, c->nrules);
 		notifier_configure(d->notifier, c->channels, c->nchannels);
+		notifier_set_external_url(d->notifier, c->http.external_url);
 		config_free(d->config);
 		d->config = c;
 		log_set_level(daemon_log_level(c, d->verbosity));
@@ -407,6 +408,7 @@ daemon_new(struct config *config, int verbosity)
 	    d);
 	d->notifier = notifier_new(d->base, d->pg, d->transfer,
 	    config->channels, config->nchannels);
+	notifier_set_external_url(d->notifier, config->http.external_url);
 	alerting_set_stored_hook(d->alerting, daemon_stored_cb, d);
 	if (scheduler_configure(d->scheduler, config, err, sizeof(err)) == -1)
 		fatalx("%s", err);

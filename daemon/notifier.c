@@ -65,6 +65,7 @@ struct notifier {
 	int			 stopped;
 	int64_t			 last_repeat;
 
+	char			*external_url;	/* or NULL */
 	struct deliveries	 inflight;
 	size_t			 ninflight;
 	struct notifier_stats	 st;
@@ -525,8 +526,13 @@ notifier_start_delivery(struct notifier *n, const PGresult *res, int row)
 	if (doc == NULL)
 		snprintf(err, sizeof(err), "the notification document is "
 		    "not JSON");
-	else
+	else {
+		if (n->external_url != NULL)
+			cJSON_ReplaceItemInObjectCaseSensitive(doc,
+			    "external_url",
+			    cJSON_CreateString(n->external_url));
 		d->body = notifier_render(ch, doc, &d->len, err, sizeof(err));
+	}
 	cJSON_Delete(doc);
 	if (d->body == NULL) {
 		n->st.render_errors++;
@@ -702,7 +708,15 @@ notifier_free(struct notifier *n)
 		notifier_delivery_free(d);
 	if (n->timer != NULL)
 		event_free(n->timer);
+	free(n->external_url);
 	free(n);
+}
+
+void
+notifier_set_external_url(struct notifier *n, const char *url)
+{
+	free(n->external_url);
+	n->external_url = url != NULL && *url != '\0' ? xstrdup(url) : NULL;
 }
 
 void

@@ -53,6 +53,9 @@ void		 notifier_configure(struct notifier *, const struct channel *,
 		    size_t);
 void		 notifier_pg_ready(struct notifier *);
 void		 notifier_pg_lost(struct notifier *);
+/* The dashboard's URL for links in notifications ("" or NULL: none);
+ * copied. */
+void		 notifier_set_external_url(struct notifier *, const char *);
 /* Transitions were stored: look for due notifications now. */
 void		 notifier_kick(struct notifier *);
 /* Stops claiming; deliveries in flight finish or are cancelled by
