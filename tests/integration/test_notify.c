@@ -15,7 +15,8 @@
  * - Durability: kill -9 between the transition's commit and the send, and
  *   again mid-retry; after a restart everything due arrives, duplicates
  *   only with the same webhook-id.  A long outage (compressed by config):
- *   both notifications of one group arrive after it, in order.
+ *   both notifications of one group arrive after it, in order.  An alert
+ *   raised while PostgreSQL is down is notified once it is back.
  */
 #include <signal.h>
 #include <stdarg.h>
@@ -379,6 +380,7 @@ test_durability(void **state)
 	const char	*v2[] = { "350", "410", "370" };
 	const char	*v3[] = { "350", "410", "370", "420" };
 	const char	*v4[] = { "350", "410", "370", "420", "360" };
+	const char	*v5[] = { "350", "410", "370", "420", "360", "430" };
 	const struct fake_httpd_request	*r;
 	struct fx	 f;
 	PGconn		*conn;
@@ -448,7 +450,23 @@ test_durability(void **state)
 	    "potash.notifications WHERE channel = 'hook'");
 	assert_string_equal(v, "sent sent sent sent");
 	free(v);
-	(void)r;
+
+	/* Raised while PostgreSQL is down: the data waits in the spool,
+	 * and once it is stored the alert fires and is notified. */
+	n = received(&f, "/hook");
+	testpg_cluster("stop");
+	serve_prices(&f, v5, 6);
+	testd_serve(&f.d, 3000);
+	assert_int_equal(received(&f, "/hook"), n);
+	testpg_cluster("start");
+	PQreset(conn);
+	assert_int_equal(PQstatus(conn), CONNECTION_OK);
+	testd_wait_count(&f.d, conn, "SELECT count(*) FROM "
+	    "potash.notifications WHERE status = 'sent' AND channel = 'hook'",
+	    5, 60000);
+	r = nth(&f, "/hook", received(&f, "/hook") - 1);
+	check_payload(r, "firing", "new");
+	assert_non_null(strstr(r->body, "\"value\":430"));
 	testd_stop(&f.d, SIGTERM);
 
 	testd_free(&f.d);
