@@ -21,11 +21,10 @@
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
+#include "testdaemon.h"
 #include "testpg.h"
 #include "testproc.h"
 #include "util/xmalloc.h"
-
-#define TEST_ARGS_MAX	24
 
 struct out {
 	int	 code;
@@ -38,26 +37,7 @@ static void
 ctl(struct out *o, const char *conf, const char *const *env,
     const char *const *args)
 {
-	const char	*argv[TEST_ARGS_MAX + 4];
-	char		*dir = testproc_tmpdir(), *log, *cmd;
-	size_t		 i, n = 0;
-
-	argv[n++] = getenv("POTASHCTL");
-	argv[n++] = "-c";
-	argv[n++] = conf;
-	for (i = 0; args[i] != NULL && i < TEST_ARGS_MAX; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-	log = xasprintf("%s/out", dir);
-	o->code = testproc_wait(testproc_spawn(argv, env, log), 60000);
-	o->text = testproc_read(log);
-	if (o->text == NULL)
-		o->text = xstrdup("");
-	cmd = xasprintf("rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(log);
-	free(dir);
+	o->code = testd_ctl(conf, args, env, &o->text);
 }
 
 /* Runs and checks the exit code and that the output holds want. */
@@ -175,16 +155,6 @@ test_config(const char *dir, const char *db)
 	testproc_write(conf, text);
 	free(text);
 	return (conf);
-}
-
-static void
-test_rmdir(char *dir)
-{
-	char	*cmd = xasprintf("rm -rf '%s'", dir);
-
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(dir);
 }
 
 static void
@@ -373,7 +343,8 @@ test_silence(void **state)
 	}
 	free(conf);
 	testpg_drop(conn, db);
-	test_rmdir(dir);
+	testd_rmdir(dir);
+	free(dir);
 }
 
 /* Two loaded rules; alerts: one firing, one inactive, one pending tied
@@ -598,7 +569,8 @@ test_alerts_rules(void **state)
 	}
 	free(conf);
 	testpg_drop(conn, db);
-	test_rmdir(dir);
+	testd_rmdir(dir);
+	free(dir);
 }
 
 /* What backtest must never change. */
@@ -787,7 +759,8 @@ test_backtest(void **state)
 	free(revision);
 	free(conf);
 	testpg_drop(conn, db);
-	test_rmdir(dir);
+	testd_rmdir(dir);
+	free(dir);
 }
 
 int
@@ -798,11 +771,9 @@ main(void)
 		cmocka_unit_test(test_alerts_rules),
 		cmocka_unit_test(test_backtest),
 	};
+	int	rc;
 
-	if (!testpg_available()) {
-		fprintf(stderr, "no PostgreSQL (PGHOST unset?): run "
-		    "scripts/test\n");
-		return (getenv("POTASH_PGTMP") != NULL ? 1 : 77);
-	}
+	if ((rc = testd_pg_missing()) != 0)
+		return (rc);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

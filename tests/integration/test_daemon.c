@@ -17,17 +17,14 @@
 #include <cmocka.h>
 
 #include "store/migrate.h"
+#include "testdaemon.h"
 #include "testpg.h"
 #include "testproc.h"
 #include "util/xmalloc.h"
 
 struct fixture {
-	char			*dir;
-	char			*conf;
-	char			*log;
-	struct testnotify	*tn;
-	pid_t			 pid;
-	int			 cluster_stopped;
+	struct testd	 d;
+	int		 cluster_stopped;
 };
 
 static int
@@ -35,9 +32,7 @@ setup(void **state)
 {
 	struct fixture	*f = xcalloc(1, sizeof(*f));
 
-	f->dir = testproc_tmpdir();
-	f->conf = xasprintf("%s/potashd.conf", f->dir);
-	f->log = xasprintf("%s/potashd.log", f->dir);
+	testd_init(&f->d);
 	*state = f;
 	return (0);
 }
@@ -46,27 +41,17 @@ static int
 teardown(void **state)
 {
 	struct fixture	*f = *state;
-	char		*cmd, *log;
+	char		*log;
 
-	if (f->pid > 0) {
-		kill(f->pid, SIGKILL);
-		testproc_wait(f->pid, 5000);
-	}
+	(void)testd_teardown(state);
 	if (f->cluster_stopped)
 		testpg_cluster("start");
 	/* Show the daemon's log when something failed. */
-	if ((log = testproc_read(f->log)) != NULL) {
+	if ((log = testproc_read(f->d.log)) != NULL) {
 		fprintf(stderr, "--- potashd log ---\n%s--- end ---\n", log);
 		free(log);
 	}
-	testnotify_free(f->tn);
-	cmd = xasprintf("rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return (-1);
-	free(cmd);
-	free(f->conf);
-	free(f->log);
-	free(f->dir);
+	testd_free(&f->d);
 	free(f);
 	return (0);
 }
@@ -80,34 +65,17 @@ write_conf(struct fixture *f, const char *db, const char *appname)
 	    "database {\n"
 	    "  conninfo = \"dbname=%s application_name=%s\"\n"
 	    "  retry_initial = 200ms\n  retry_max = 1s\n"
-	    "}\nlog { level = debug }\n", f->dir, db, appname);
-	testproc_write(f->conf, text);
+	    "}\nlog { level = debug }\n", f->d.dir, db, appname);
+	testproc_write(f->d.conf, text);
 	free(text);
 }
 
 static void
 start(struct fixture *f, int abstract)
 {
-	const char *argv[] = { getenv("POTASHD"), "-d", "-c", f->conf,
-	    NULL };
-	char	*env[3];
+	const char	*env[] = { "WATCHDOG_USEC=2000000", NULL };
 
-	f->tn = testnotify_open(abstract);
-	env[0] = xasprintf("NOTIFY_SOCKET=%s", testnotify_path(f->tn));
-	env[1] = xasprintf("WATCHDOG_USEC=%d", 2000000);
-	env[2] = NULL;
-	f->pid = testproc_spawn(argv, (const char *const *)env, f->log);
-	free(env[0]);
-	free(env[1]);
-}
-
-static void
-stop(struct fixture *f)
-{
-	assert_int_equal(kill(f->pid, SIGTERM), 0);
-	assert_true(testnotify_wait(f->tn, "STOPPING=1", 10000));
-	assert_int_equal(testproc_wait(f->pid, 10000), 0);
-	f->pid = 0;
+	testd_start_env(&f->d, abstract, env);
 }
 
 /* The application_name of potashd's session, as PostgreSQL sees it. */
@@ -153,51 +121,51 @@ test_ready_reload_stop(void **state)
 	start(f, 0);
 
 	/* READY only once the schema is current. */
-	assert_true(testnotify_wait(f->tn, "READY=1", 20000));
+	assert_true(testnotify_wait(f->d.tn, "READY=1", 20000));
 	v = testpg_value(conn, "SELECT count(*) FROM potash.schema_migrations");
 	assert_int_equal(atoi(v), (int)migration_nfiles);
 	free(v);
-	assert_non_null(strstr(testnotify_log(f->tn),
+	assert_non_null(strstr(testnotify_log(f->d.tn),
 	    "STATUS=connecting to database\n"));
-	assert_true(testnotify_wait(f->tn, "WATCHDOG=1", 3000));
+	assert_true(testnotify_wait(f->d.tn, "WATCHDOG=1", 3000));
 	v = wait_appname(conn, db, "first");
 	assert_string_equal(v, "first");
 	free(v);
 
 	/* A good config: RELOADING, then READY, and it is in effect. */
-	testnotify_clear(f->tn);
+	testnotify_clear(f->d.tn);
 	write_conf(f, db, "second");
-	assert_int_equal(kill(f->pid, SIGHUP), 0);
-	assert_true(testnotify_wait(f->tn, "RELOADING=1", 5000));
-	assert_non_null(strstr(testnotify_log(f->tn), "MONOTONIC_USEC="));
-	assert_true(testnotify_wait(f->tn, "READY=1", 5000));
+	assert_int_equal(kill(f->d.pid, SIGHUP), 0);
+	assert_true(testnotify_wait(f->d.tn, "RELOADING=1", 5000));
+	assert_non_null(strstr(testnotify_log(f->d.tn), "MONOTONIC_USEC="));
+	assert_true(testnotify_wait(f->d.tn, "READY=1", 5000));
 	v = wait_appname(conn, db, "second");
 	assert_string_equal(v, "second");
 	free(v);
 
 	/* A bad config: RELOADING, READY, the old config stays. */
-	testnotify_clear(f->tn);
+	testnotify_clear(f->d.tn);
 	bad = xasprintf("database {\n  conninfo = \"dbname=%s "
 	    "application_name=third\"\n  retry_max = forever\n}\n", db);
-	testproc_write(f->conf, bad);
+	testproc_write(f->d.conf, bad);
 	free(bad);
-	assert_int_equal(kill(f->pid, SIGHUP), 0);
-	assert_true(testnotify_wait(f->tn, "RELOADING=1", 5000));
-	assert_true(testnotify_wait(f->tn, "READY=1", 5000));
+	assert_int_equal(kill(f->d.pid, SIGHUP), 0);
+	assert_true(testnotify_wait(f->d.tn, "RELOADING=1", 5000));
+	assert_true(testnotify_wait(f->d.tn, "READY=1", 5000));
 	usleep(300000);
 	v = session_appname(conn, db);
 	assert_string_equal(v, "second");
 	free(v);
-	log = testproc_read(f->log);
+	log = testproc_read(f->d.log);
 	bad = xasprintf("reload: %s:3: database.retry_max: expected a "
-	    "duration such as 30s, 5m, 1h30m, got \"forever\"", f->conf);
+	    "duration such as 30s, 5m, 1h30m, got \"forever\"", f->d.conf);
 	assert_non_null(strstr(log, bad));
 	assert_non_null(strstr(log, "reload: keeping the running "
 	    "configuration"));
 	free(bad);
 	free(log);
 
-	stop(f);
+	testd_stop_notified(&f->d);
 	testpg_drop(conn, db);
 }
 
@@ -211,8 +179,8 @@ test_abstract_notify_socket(void **state)
 	conn = testpg_empty(db);
 	write_conf(f, db, "abstract");
 	start(f, 1);
-	assert_true(testnotify_wait(f->tn, "READY=1", 20000));
-	stop(f);
+	assert_true(testnotify_wait(f->d.tn, "READY=1", 20000));
+	testd_stop_notified(&f->d);
 	testpg_drop(conn, db);
 }
 
@@ -232,29 +200,29 @@ test_waits_for_postgresql(void **state)
 	start(f, 0);
 
 	/* Down: it says so, keeps retrying, is not READY, does not exit. */
-	assert_false(testnotify_wait(f->tn, "READY=1", 3000));
-	assert_non_null(strstr(testnotify_log(f->tn),
+	assert_false(testnotify_wait(f->d.tn, "READY=1", 3000));
+	assert_non_null(strstr(testnotify_log(f->d.tn),
 	    "STATUS=waiting for database: "));
-	assert_int_equal(kill(f->pid, 0), 0);
+	assert_int_equal(kill(f->d.pid, 0), 0);
 
 	testpg_cluster("start");
 	f->cluster_stopped = 0;
-	assert_true(testnotify_wait(f->tn, "READY=1", 20000));
-	log = testproc_read(f->log);
+	assert_true(testnotify_wait(f->d.tn, "READY=1", 20000));
+	log = testproc_read(f->d.log);
 	assert_non_null(strstr(log, "retrying in about"));
 	assert_non_null(strstr(log, "database: connected"));
 	free(log);
-	stop(f);
+	testd_stop_notified(&f->d);
 	testpg_drop(NULL, db);
 }
 
 static int
 run_check(struct fixture *f, const char *opt)
 {
-	const char *argv[] = { getenv("POTASHD"), "-n", "-c", f->conf, opt,
+	const char *argv[] = { getenv("POTASHD"), "-n", "-c", f->d.conf, opt,
 	    NULL };
 
-	return (testproc_wait(testproc_spawn(argv, NULL, f->log), 30000));
+	return (testproc_wait(testproc_spawn(argv, NULL, f->d.log), 30000));
 }
 
 static void
@@ -272,23 +240,23 @@ test_check_mode(void **state)
 	testpg_drop(conn, db);
 	/* The database is gone now. */
 	assert_int_equal(run_check(f, "--check-db"), 1);
-	log = testproc_read(f->log);
-	want = xasprintf("%s: database: ", f->conf);
+	log = testproc_read(f->d.log);
+	want = xasprintf("%s: database: ", f->d.conf);
 	assert_non_null(strstr(log, want));
 	assert_non_null(strstr(log, "\"t_daemon_check\" does not exist"));
 	free(want);
 	free(log);
 
-	testproc_write(f->conf, "log {\n  level = 3\n}\n");
-	unlink(f->log);
+	testproc_write(f->d.conf, "log {\n  level = 3\n}\n");
+	unlink(f->d.log);
 	assert_int_equal(run_check(f, NULL), 1);
-	log = testproc_read(f->log);
+	log = testproc_read(f->d.log);
 	want = xasprintf("%s:2: log.level: expected one of debug|info|notice|"
-	    "warning|error, got \"3\"\n", f->conf);
+	    "warning|error, got \"3\"\n", f->d.conf);
 	assert_string_equal(log, want);
 	free(want);
 	free(log);
-	unlink(f->log);
+	unlink(f->d.log);
 }
 
 int
@@ -304,11 +272,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_check_mode,
 		    setup, teardown),
 	};
+	int	rc;
 
-	if (!testpg_available()) {
-		fprintf(stderr, "no PostgreSQL (PGHOST unset?): run "
-		    "scripts/test\n");
-		return (getenv("POTASH_PGTMP") != NULL ? 1 : 77);
-	}
+	if ((rc = testd_pg_missing()) != 0)
+		return (rc);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

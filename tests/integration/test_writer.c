@@ -25,13 +25,12 @@
 #include "collectors/observation.h"
 #include "store/pg.h"
 #include "store/writer.h"
+#include "testdaemon.h"
 #include "testpg.h"
 #include "testproc.h"
 #include "util/xmalloc.h"
 
 #define ROWS	10
-
-static void	cleanup_dir(const char *);
 
 struct harness {
 	const char		*db;
@@ -108,16 +107,6 @@ h_close(struct harness *h)
 	free(h->dir);
 }
 
-/* Runs the loop for about ms milliseconds. */
-static void
-h_run(struct harness *h, int ms)
-{
-	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
-
-	event_base_loopexit(h->base, &tv);
-	event_base_dispatch(h->base);
-}
-
 /* Runs until the writer is idle; fails after ms. */
 static void
 h_until_idle(struct harness *h, int ms)
@@ -125,7 +114,7 @@ h_until_idle(struct harness *h, int ms)
 	int	waited;
 
 	for (waited = 0; waited < ms; waited += 20) {
-		h_run(h, 20);
+		testd_loop(h->base, 20);
 		if (pg_state(h->pg) == PG_CONNECTED && writer_idle(h->w))
 			return;
 	}
@@ -164,16 +153,6 @@ submit(struct harness *h, int n)
 	batch_free(b);
 }
 
-static long
-count(PGconn *conn, const char *sql)
-{
-	char	*v = testpg_value(conn, sql);
-	long	 n = v != NULL ? atol(v) : -1;
-
-	free(v);
-	return (n);
-}
-
 /* Asserts batches [0, n) are stored exactly once each, in order. */
 static void
 check_batches(PGconn *conn, int n)
@@ -181,13 +160,13 @@ check_batches(PGconn *conn, int n)
 	char	*v, *want;
 	int	 i;
 
-	assert_int_equal(count(conn, "SELECT count(*) FROM "
+	assert_int_equal(testd_count(conn, "SELECT count(*) FROM "
 	    "potash.observations"), (long)n * ROWS);
-	assert_int_equal(count(conn, "SELECT count(*) FROM (SELECT series_id, "
-	    "period FROM potash.observations GROUP BY 1, 2 HAVING count(*) "
-	    "> 1) d"), 0);
-	assert_int_equal(count(conn, "SELECT count(*) FROM potash.feed_runs"),
-	    n);
+	assert_int_equal(testd_count(conn, "SELECT count(*) FROM (SELECT "
+	    "series_id, period FROM potash.observations GROUP BY 1, 2 HAVING "
+	    "count(*) > 1) d"), 0);
+	assert_int_equal(testd_count(conn, "SELECT count(*) FROM "
+	    "potash.feed_runs"), n);
 	/* Arrival order: feed runs were written in the order submitted. */
 	v = testpg_value(conn, "SELECT string_agg(substr(url, 14), ',' ORDER "
 	    "BY id) FROM potash.feed_runs");
@@ -237,26 +216,9 @@ test_exact_values(void **state)
 	assert_string_equal(v, "USD/t test");
 	free(v);
 	h_close(&h);
-	cleanup_dir(dir);
+	testd_rmdir(dir);
 	free(dir);
 	testpg_drop(conn, db);
-}
-
-/* The history of one (series, period): "value@known_at,..." in UTC. */
-static char *
-history(PGconn *conn, const char *key, const char *period)
-{
-	char	*sql, *v;
-
-	sql = xasprintf("SELECT string_agg(o.value::text || '@' || "
-	    "to_char(o.known_at AT TIME ZONE 'UTC', "
-	    "'YYYY-MM-DD HH24:MI:SS.US'), ',' ORDER BY o.known_at) "
-	    "FROM potash.observations o JOIN potash.series s ON "
-	    "s.id = o.series_id WHERE s.key = '%s' AND o.period = '%s'",
-	    key, period);
-	v = testpg_value(conn, sql);
-	free(sql);
-	return (v);
 }
 
 static struct batch *
@@ -292,10 +254,10 @@ test_known_at(void **state)
 	assert_int_equal(writer_stats(h.w)->obs_stored, 4);
 
 	/* Given: stored as given. */
-	v = history(conn, "test/k", "2021-07-01");
+	v = testd_history(conn, "test/k", "2021-07-01");
 	assert_string_equal(v, "280@2021-08-20 15:00:00.000000");
 	free(v);
-	v = history(conn, "test/v", "2021-07-01");
+	v = testd_history(conn, "test/v", "2021-07-01");
 	assert_string_equal(v, "1@2021-08-20 00:00:00.000000");
 	free(v);
 	/* None, or in the future: the transaction's time. */
@@ -322,7 +284,7 @@ test_known_at(void **state)
 	batch_free(b);
 	h_until_idle(&h, 20000);
 	assert_int_equal(writer_stats(h.w)->obs_unchanged, 4);
-	assert_int_equal(count(conn, "SELECT count(*) FROM "
+	assert_int_equal(testd_count(conn, "SELECT count(*) FROM "
 	    "potash.observations"), 4);
 	h_close(&h);
 
@@ -342,11 +304,11 @@ test_known_at(void **state)
 	h_until_idle(&h, 20000);
 	assert_int_equal(writer_stats(h.w)->batches_replayed, 1);
 	assert_int_equal(writer_stats(h.w)->obs_revised, 2);
-	v = history(conn, "test/k", "2021-07-01");
+	v = testd_history(conn, "test/k", "2021-07-01");
 	assert_string_equal(v, "280@2021-08-20 15:00:00.000000,"
 	    "285@2021-08-20 15:00:00.000001");
 	free(v);
-	v = history(conn, "test/v", "2021-07-01");
+	v = testd_history(conn, "test/v", "2021-07-01");
 	assert_string_equal(v, "1@2021-08-20 00:00:00.000000,"
 	    "2@2021-09-20 13:00:00.000000");
 	free(v);
@@ -360,13 +322,13 @@ test_known_at(void **state)
 	h_until_idle(&h, 20000);
 	assert_int_equal(writer_stats(h.w)->obs_unchanged, 1);
 	assert_int_equal(writer_stats(h.w)->obs_revised, 2);
-	v = history(conn, "test/v", "2021-07-01");
+	v = testd_history(conn, "test/v", "2021-07-01");
 	assert_string_equal(v, "1@2021-08-20 00:00:00.000000,"
 	    "2@2021-09-20 13:00:00.000000");
 	free(v);
 	h_close(&h);
 	free(t0);
-	cleanup_dir(dir);
+	testd_rmdir(dir);
 	free(dir);
 	testpg_drop(conn, db);
 }
@@ -436,7 +398,7 @@ test_metadata(void **state)
 	assert_string_equal(v, "\"abc123\"|Mon, 15 Dec 2025 10:00:00 GMT");
 	free(v);
 	h_close(&h);
-	cleanup_dir(dir);
+	testd_rmdir(dir);
 	free(dir);
 	testpg_drop(conn, db);
 }
@@ -461,7 +423,7 @@ test_outage_mid_stream(void **state)
 		if (i == 40)
 			testpg_cluster("start");
 		submit(&h, i);
-		h_run(&h, 15);
+		testd_loop(h.base, 15);
 	}
 	h_until_idle(&h, 30000);
 	assert_true(h.lost >= 1);
@@ -470,7 +432,7 @@ test_outage_mid_stream(void **state)
 	conn = PQconnectdb("dbname=t_writer_outage");
 	check_batches(conn, 60);
 	h_close(&h);
-	cleanup_dir(dir);
+	testd_rmdir(dir);
 	free(dir);
 	testpg_drop(conn, db);
 }
@@ -513,22 +475,13 @@ test_kill9_with_spool(void **state)
 	h_until_idle(&h, 30000);
 	/* Every acknowledged batch, maybe one more that reached the disk
 	 * but not the pipe; none twice. */
-	n = (int)count(conn, "SELECT count(*) FROM potash.feed_runs");
+	n = (int)testd_count(conn, "SELECT count(*) FROM potash.feed_runs");
 	assert_true(n == acked || n == acked + 1);
 	check_batches(conn, n);
 	h_close(&h);
-	cleanup_dir(dir);
+	testd_rmdir(dir);
 	free(dir);
 	testpg_drop(conn, db);
-}
-
-static void
-cleanup_dir(const char *dir)
-{
-	char	*cmd = xasprintf("rm -rf '%s'", dir);
-
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
 }
 
 static void
@@ -577,7 +530,7 @@ test_replay_twice_is_once(void **state)
 	unlink(spool);
 	free(saved);
 	free(spool);
-	cleanup_dir(dir);
+	testd_rmdir(dir);
 	free(dir);
 	testpg_drop(conn, db);
 }
@@ -616,7 +569,7 @@ test_spool_cap_drops_newest(void **state)
 	h_until_idle(&h, 20000);
 	h_close(&h);
 	check_batches(conn, accepted);
-	cleanup_dir(dir);
+	testd_rmdir(dir);
 	free(dir);
 	testpg_drop(conn, db);
 }
@@ -651,7 +604,7 @@ test_torn_spool_tail(void **state)
 	assert_int_equal(writer_stats(h.w)->batches_replayed, 4);
 	h_close(&h);
 	check_batches(conn, 4);
-	cleanup_dir(dir);
+	testd_rmdir(dir);
 	free(dir);
 	testpg_drop(conn, db);
 }
@@ -669,11 +622,9 @@ main(void)
 		cmocka_unit_test(test_spool_cap_drops_newest),
 		cmocka_unit_test(test_torn_spool_tail),
 	};
+	int	rc;
 
-	if (!testpg_available()) {
-		fprintf(stderr, "no PostgreSQL (PGHOST unset?): run "
-		    "scripts/test\n");
-		return (getenv("POTASH_PGTMP") != NULL ? 1 : 77);
-	}
+	if ((rc = testd_pg_missing()) != 0)
+		return (rc);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -28,6 +28,7 @@ void
 testd_init(struct testd *t)
 {
 	memset(t, 0, sizeof(*t));
+	t->t0 = time(NULL);
 	t->base = event_base_new();
 	assert_non_null(t->base);
 	t->http = fake_httpd_new(t->base);
@@ -40,14 +41,10 @@ testd_init(struct testd *t)
 void
 testd_free(struct testd *t)
 {
-	char	*cmd;
-
 	fake_httpd_free(t->http);
 	event_base_free(t->base);
 	testnotify_free(t->tn);
-	cmd = xasprintf("rm -rf '%s'", t->dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	testd_rmdir(t->dir);
 	free(t->conf);
 	free(t->log);
 	free(t->dir);
@@ -57,26 +54,46 @@ testd_free(struct testd *t)
 void
 testd_serve(struct testd *t, int ms)
 {
+	testd_loop(t->base, ms);
+}
+
+void
+testd_loop(struct event_base *base, int ms)
+{
 	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
 
-	event_base_loopexit(t->base, &tv);
-	event_base_dispatch(t->base);
+	event_base_loopexit(base, &tv);
+	event_base_dispatch(base);
 }
 
 void
 testd_start(struct testd *t)
 {
+	testd_start_env(t, 0, NULL);
+}
+
+void
+testd_start_env(struct testd *t, int abstract, const char *const *env)
+{
 	const char	*argv[] = { getenv("POTASHD"), "-d", "-c", t->conf,
 	    NULL };
-	char		*env[2];
+	const char	**envp;
+	char		*notify;
+	size_t		 i, n = 0;
 
+	while (env != NULL && env[n] != NULL)
+		n++;
 	testnotify_free(t->tn);
-	t->tn = testnotify_open(0);
-	env[0] = xasprintf("NOTIFY_SOCKET=%s", testnotify_path(t->tn));
-	env[1] = NULL;
-	t->pid = testproc_spawn(argv, (const char *const *)env, t->log);
+	t->tn = testnotify_open(abstract);
+	notify = xasprintf("NOTIFY_SOCKET=%s", testnotify_path(t->tn));
+	envp = xcalloc(n + 2, sizeof(*envp));
+	envp[0] = notify;
+	for (i = 0; i < n; i++)
+		envp[i + 1] = env[i];
+	t->pid = testproc_spawn(argv, envp, t->log);
 	testd_running = t->pid;
-	free(env[0]);
+	free(envp);
+	free(notify);
 }
 
 void
@@ -87,6 +104,16 @@ testd_stop(struct testd *t, int sig)
 	testd_serve(t, 300);
 	assert_int_equal(testproc_wait(t->pid, 10000),
 	    sig == SIGKILL ? 128 + SIGKILL : 0);
+	t->pid = 0;
+	testd_running = 0;
+}
+
+void
+testd_stop_notified(struct testd *t)
+{
+	assert_int_equal(kill(t->pid, SIGTERM), 0);
+	assert_true(testnotify_wait(t->tn, "STOPPING=1", 10000));
+	assert_int_equal(testproc_wait(t->pid, 10000), 0);
 	t->pid = 0;
 	testd_running = 0;
 }
@@ -137,14 +164,37 @@ testd_value(PGconn *conn, const char *sql)
 	return (v);
 }
 
+char *
+testd_history(PGconn *conn, const char *key, const char *period)
+{
+	char	*sql, *v;
+
+	sql = xasprintf("SELECT string_agg(o.value::text || '@' || "
+	    "to_char(o.known_at AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD HH24:MI:SS.US'), ',' ORDER BY o.known_at) "
+	    "FROM potash.observations o JOIN potash.series s ON "
+	    "s.id = o.series_id WHERE s.key = '%s' AND o.period = '%s'",
+	    key, period);
+	v = testpg_value(conn, sql);
+	free(sql);
+	return (v);
+}
+
+/* "YYYY-MM-DD" of t - k days (UTC) into out (16 bytes). */
+static void
+testd_day_from(time_t t, int k, char *out)
+{
+	struct tm	tm;
+
+	t -= (time_t)k * 86400;
+	gmtime_r(&t, &tm);
+	strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
 void
 testd_day(int k, char *out)
 {
-	time_t		t = time(NULL) - (time_t)k * 86400;
-	struct tm	tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 16, "%Y-%m-%d", &tm);
+	testd_day_from(time(NULL), k, out);
 }
 
 void
@@ -166,4 +216,74 @@ testd_prices(struct testd *t, const char *path, const char *const *dates,
 	r.path = path;
 	r.body = body;
 	fake_httpd_route(t->http, &r);
+}
+
+void
+testd_prices_ago(struct testd *t, const char *path, int oldest,
+    const char *const *values, size_t n)
+{
+	char		(*days)[16];
+	const char	**dates;
+	size_t		 i;
+
+	days = xcalloc(n, sizeof(*days));
+	dates = xcalloc(n, sizeof(*dates));
+	for (i = 0; i < n; i++) {
+		testd_day_from(t->t0, oldest - (int)i, days[i]);
+		dates[i] = days[i];
+	}
+	testd_prices(t, path, dates, values, n);
+	free(dates);
+	free(days);
+}
+
+int
+testd_ctl(const char *conf, const char *const *args, const char *const *env,
+    char **out)
+{
+	const char	*argv[TESTD_ARGS_MAX + 4];
+	char		*dir, *log;
+	size_t		 i, n = 0;
+	int		 code;
+
+	argv[n++] = getenv("POTASHCTL");
+	if (conf != NULL) {
+		argv[n++] = "-c";
+		argv[n++] = conf;
+	}
+	for (i = 0; args[i] != NULL; i++) {
+		if (i == TESTD_ARGS_MAX)
+			fail_msg("potashctl %s: more than %d arguments",
+			    args[0], TESTD_ARGS_MAX);
+		argv[n++] = args[i];
+	}
+	argv[n] = NULL;
+	dir = testproc_tmpdir();
+	log = xasprintf("%s/out", dir);
+	code = testproc_wait(testproc_spawn(argv, env, log), 60000);
+	*out = testproc_read(log);
+	if (*out == NULL)
+		*out = xstrdup("");
+	testd_rmdir(dir);
+	free(log);
+	free(dir);
+	return (code);
+}
+
+void
+testd_rmdir(const char *dir)
+{
+	char	*cmd = xasprintf("rm -rf '%s'", dir);
+
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+}
+
+int
+testd_pg_missing(void)
+{
+	if (testpg_available())
+		return (0);
+	fprintf(stderr, "no PostgreSQL (PGHOST unset?): run scripts/test\n");
+	return (getenv("POTASH_PGTMP") != NULL ? 1 : 77);
 }
