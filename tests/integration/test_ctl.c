@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "testdaemon.h"
 #include "testpg.h"
 #include "testproc.h"
 #include "util/xmalloc.h"
@@ -31,24 +32,7 @@ struct out {
 static void
 ctl(struct out *o, const char *const *args)
 {
-	const char	*argv[16];
-	char		*dir = testproc_tmpdir(), *log, *cmd;
-	size_t		 i;
-
-	argv[0] = getenv("POTASHCTL");
-	for (i = 0; args[i] != NULL && i < 14; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
-	log = xasprintf("%s/out", dir);
-	o->code = testproc_wait(testproc_spawn(argv, NULL, log), 60000);
-	o->text = testproc_read(log);
-	if (o->text == NULL)
-		o->text = xstrdup("");
-	cmd = xasprintf("rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
-	free(log);
-	free(dir);
+	o->code = testd_ctl(NULL, args, NULL, &o->text);
 }
 
 static char *
@@ -208,23 +192,6 @@ ctl_import(const char *conf, const char *file, int code, const char *want)
 	free(o.text);
 }
 
-/* The history of (key, period): "value@known_at,..." in UTC. */
-static char *
-ctl_history(PGconn *conn, const char *key, const char *period)
-{
-	char	*sql, *v;
-
-	sql = xasprintf("SELECT string_agg(o.value::text || '@' || "
-	    "to_char(o.known_at AT TIME ZONE 'UTC', "
-	    "'YYYY-MM-DD HH24:MI:SS.US'), ',' ORDER BY o.known_at) "
-	    "FROM potash.observations o JOIN potash.series s ON "
-	    "s.id = o.series_id WHERE s.key = '%s' AND o.period = '%s'",
-	    key, period);
-	v = testpg_value(conn, sql);
-	free(sql);
-	return (v);
-}
-
 static void
 test_import_known_at(void **state)
 {
@@ -296,10 +263,10 @@ test_import_known_at(void **state)
 	    "\"known_at\":\"2021-09-20 15:00\"}\n");
 	ctl_import(conf, good, 0, "6 observations: 5 stored, 0 unchanged, "
 	    "1 revised (2 batches)");
-	v = ctl_history(conn, "t/k", "2021-07-01");
+	v = testd_history(conn, "t/k", "2021-07-01");
 	assert_string_equal(v, "280@2021-08-20 15:00:00.000000");
 	free(v);
-	v = ctl_history(conn, "t/v", "2021-07-01");
+	v = testd_history(conn, "t/v", "2021-07-01");
 	assert_string_equal(v, "1@2021-08-20 00:00:00.000000,"
 	    "2@2021-09-20 15:00:00.000000");
 	free(v);
@@ -328,7 +295,7 @@ test_import_known_at(void **state)
 	    "\"known_at\":\"2021-08-01T00:00:00Z\"}\n");
 	ctl_import(conf, older, 0, "1 observations: 0 stored, 0 unchanged, "
 	    "1 revised (1 batch)");
-	v = ctl_history(conn, "t/k", "2021-07-01");
+	v = testd_history(conn, "t/k", "2021-07-01");
 	assert_string_equal(v, "280@2021-08-20 15:00:00.000000,"
 	    "285@2021-08-20 15:00:00.000001");
 	free(v);
