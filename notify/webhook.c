@@ -3,12 +3,12 @@
  * webhook: bodies, Standard Webhooks signatures, verdicts and backoff for
  * webhook channels; see webhook.h.
  *
- * The notification document is input: every member is type-checked
- * before use, and a missing or wrong-typed optional member reads as null
- * (or as an empty object for labels).  Only "key", "channel", "status"
- * and "alerts" are required.  The Alertmanager body is built as a fresh
- * cJSON tree that owns copies of what it takes from the document, printed
- * once and deleted before returning.
+ * The notification document is input, read through doc.h: every member
+ * is type-checked before use, and a missing or wrong-typed optional
+ * member reads as null (or as an empty object for labels).  Only "key",
+ * "channel", "status" and "alerts" are required.  The Alertmanager body
+ * is built as a fresh cJSON tree that owns copies of what it takes from
+ * the document, printed once and deleted before returning.
  *
  * Secrets are held decoded in struct webhook_secrets and nowhere else:
  * parsing decodes into a local that is wiped, the file's text is wiped
@@ -30,6 +30,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "notify/doc.h"
 #include "notify/webhook.h"
 #include "util/xmalloc.h"
 
@@ -39,27 +40,6 @@
 /* What Alertmanager sends as endsAt of a firing alert with no end. */
 #define WEBHOOK_ZERO_TIME	"0001-01-01T00:00:00Z"
 #define WEBHOOK_MAC_B64		44	/* base64 of a SHA-256 HMAC */
-
-/* The string value of member name of o, or NULL. */
-static const char *
-webhook_str(const cJSON *o, const char *name)
-{
-	const cJSON	*v;
-
-	if (!cJSON_IsObject(o))
-		return (NULL);
-	v = cJSON_GetObjectItemCaseSensitive(o, name);
-	return (cJSON_IsString(v) && v->valuestring != NULL ?
-	    v->valuestring : NULL);
-}
-
-static const cJSON *
-webhook_member(const cJSON *o, const char *name)
-{
-	if (!cJSON_IsObject(o))
-		return (NULL);
-	return (cJSON_GetObjectItemCaseSensitive(o, name));
-}
 
 static void
 webhook_add_string(cJSON *o, const char *name, const char *v)
@@ -100,7 +80,7 @@ webhook_strings(const cJSON *o)
 		return (out);
 	cJSON_ArrayForEach(m, o) {
 		if (m->string == NULL || !cJSON_IsString(m) ||
-		    webhook_member(out, m->string) != NULL)
+		    cJSON_GetObjectItemCaseSensitive(out, m->string) != NULL)
 			continue;
 		cJSON_AddStringToObject(out, m->string, m->valuestring);
 	}
@@ -119,14 +99,14 @@ webhook_common(const cJSON *alerts, const char *member)
 	const char	*v;
 	cJSON		*out = cJSON_CreateObject();
 
-	if (first == NULL || !cJSON_IsObject(webhook_member(first, member)))
+	if (first == NULL || !cJSON_IsObject(doc_member(first, member)))
 		return (out);
-	cJSON_ArrayForEach(m, webhook_member(first, member)) {
+	cJSON_ArrayForEach(m, doc_member(first, member)) {
 		if (m->string == NULL || !cJSON_IsString(m) ||
-		    webhook_member(out, m->string) != NULL)
+		    cJSON_GetObjectItemCaseSensitive(out, m->string) != NULL)
 			continue;
 		cJSON_ArrayForEach(a, alerts) {
-			v = webhook_str(webhook_member(a, member), m->string);
+			v = doc_str(doc_member(a, member), m->string);
 			if (v == NULL || strcmp(v, m->valuestring) != 0)
 				break;
 		}
@@ -141,65 +121,28 @@ static int
 webhook_check(const cJSON *doc, char *err, size_t errlen)
 {
 	static const char *const required[] = { "key", "channel" };
-	const cJSON	*alerts, *a;
-	const char	*s;
-	size_t		 i;
-	int		 n = 0;
 
-	if (!cJSON_IsObject(doc)) {
-		snprintf(err, errlen, "notification document: expected an "
-		    "object");
-		return (-1);
-	}
-	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-		s = webhook_str(doc, required[i]);
-		if (s == NULL || *s == '\0') {
-			snprintf(err, errlen, "notification document: \"%s\": "
-			    "expected a string", required[i]);
-			return (-1);
-		}
-	}
-	s = webhook_str(doc, "status");
-	if (s == NULL || (strcmp(s, "firing") != 0 &&
-	    strcmp(s, "resolved") != 0)) {
-		snprintf(err, errlen, "notification document: \"status\": "
-		    "expected \"firing\" or \"resolved\"");
-		return (-1);
-	}
-	alerts = webhook_member(doc, "alerts");
-	if (!cJSON_IsArray(alerts)) {
-		snprintf(err, errlen, "notification document: \"alerts\": "
-		    "expected an array");
-		return (-1);
-	}
-	cJSON_ArrayForEach(a, alerts) {
-		if (!cJSON_IsObject(a)) {
-			snprintf(err, errlen, "notification document: "
-			    "\"alerts\"[%d]: expected an object", n);
-			return (-1);
-		}
-		n++;
-	}
-	return (0);
+	return (doc_check(doc, required, sizeof(required) /
+	    sizeof(required[0]), doc_nonempty, err, errlen));
 }
 
 /* potashd's evidence for one alert, keyed by fingerprint in the body. */
 static cJSON *
 webhook_evidence(const cJSON *a)
 {
-	const cJSON	*obs = webhook_member(a, "observations");
+	const cJSON	*obs = doc_member(a, "observations");
 	cJSON		*e = cJSON_CreateObject();
 
-	webhook_add_string(e, "rule", webhook_str(a, "rule"));
-	webhook_add_string(e, "series", webhook_str(a, "series"));
-	webhook_add_string(e, "unit", webhook_str(a, "unit"));
-	webhook_add_number(e, "value", webhook_member(a, "value"));
-	webhook_add_number(e, "metric", webhook_member(a, "metric"));
-	webhook_add_number(e, "threshold", webhook_member(a, "threshold"));
+	webhook_add_string(e, "rule", doc_str(a, "rule"));
+	webhook_add_string(e, "series", doc_str(a, "series"));
+	webhook_add_string(e, "unit", doc_str(a, "unit"));
+	webhook_add_number(e, "value", doc_member(a, "value"));
+	webhook_add_number(e, "metric", doc_member(a, "metric"));
+	webhook_add_number(e, "threshold", doc_member(a, "threshold"));
 	cJSON_AddItemToObject(e, "observations", cJSON_IsArray(obs) ?
 	    cJSON_Duplicate(obs, 1) : cJSON_CreateArray());
-	webhook_add_object(e, "baseline", webhook_member(a, "baseline"));
-	webhook_add_object(e, "event", webhook_member(a, "event"));
+	webhook_add_object(e, "baseline", doc_member(a, "baseline"));
+	webhook_add_object(e, "event", doc_member(a, "event"));
 	return (e);
 }
 
@@ -208,20 +151,20 @@ static cJSON *
 webhook_am_alert(const cJSON *a, const char *docstatus, const char *ext,
     size_t extlen)
 {
-	const char	*fp = webhook_str(a, "fingerprint"), *s;
+	const char	*fp = doc_str(a, "fingerprint"), *s;
 	cJSON		*o = cJSON_CreateObject();
 	char		*url;
 
-	s = webhook_str(a, "status");
+	s = doc_str(a, "status");
 	cJSON_AddStringToObject(o, "status", s != NULL ? s : docstatus);
 	cJSON_AddItemToObject(o, "labels",
-	    webhook_strings(webhook_member(a, "labels")));
+	    webhook_strings(doc_member(a, "labels")));
 	cJSON_AddItemToObject(o, "annotations",
-	    webhook_strings(webhook_member(a, "annotations")));
-	s = webhook_str(a, "starts_at");
+	    webhook_strings(doc_member(a, "annotations")));
+	s = doc_str(a, "starts_at");
 	cJSON_AddStringToObject(o, "startsAt", s != NULL ? s :
 	    WEBHOOK_ZERO_TIME);
-	s = webhook_str(a, "ends_at");
+	s = doc_str(a, "ends_at");
 	cJSON_AddStringToObject(o, "endsAt", s != NULL ? s :
 	    WEBHOOK_ZERO_TIME);
 	if (ext != NULL && fp != NULL && *fp != '\0') {
@@ -238,52 +181,50 @@ webhook_am_alert(const cJSON *a, const char *docstatus, const char *ext,
 static cJSON *
 webhook_alertmanager(const cJSON *doc)
 {
-	const cJSON	*alerts = webhook_member(doc, "alerts"), *a, *v;
-	const char	*status = webhook_str(doc, "status"), *ext, *fp, *s;
+	const cJSON	*alerts = doc_member(doc, "alerts"), *a;
+	const char	*status = doc_str(doc, "status"), *ext, *fp, *s;
 	cJSON		*o, *arr, *evidence;
 	size_t		 extlen = 0;
-	double		 trunc = 0;
+	double		 trunc = 0, d;
 
 	/* "http://host:9464/" and "http://host:9464" give the same URLs. */
-	if ((ext = webhook_str(doc, "external_url")) != NULL &&
+	if ((ext = doc_str(doc, "external_url")) != NULL &&
 	    *ext != '\0') {
 		extlen = strlen(ext);
 		while (extlen > 0 && ext[extlen - 1] == '/')
 			extlen--;
 	} else
 		ext = NULL;
-	v = webhook_member(doc, "truncated");
-	if (cJSON_IsNumber(v) && v->valuedouble > 0)
-		trunc = v->valuedouble < INT_MAX ? (double)(int)v->valuedouble :
-		    INT_MAX;
+	if (doc_number(doc, "truncated", &d) && d > 0)
+		trunc = d < INT_MAX ? (double)(int)d : INT_MAX;
 
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "version", "4");
-	s = webhook_str(doc, "group_key");
+	s = doc_str(doc, "group_key");
 	cJSON_AddStringToObject(o, "groupKey", s != NULL ? s : "");
 	cJSON_AddNumberToObject(o, "truncatedAlerts", trunc);
 	cJSON_AddStringToObject(o, "status", status);
-	cJSON_AddStringToObject(o, "receiver", webhook_str(doc, "channel"));
+	cJSON_AddStringToObject(o, "receiver", doc_str(doc, "channel"));
 	cJSON_AddItemToObject(o, "groupLabels",
-	    webhook_strings(webhook_member(doc, "group_labels")));
+	    webhook_strings(doc_member(doc, "group_labels")));
 	cJSON_AddItemToObject(o, "commonLabels",
 	    webhook_common(alerts, "labels"));
 	cJSON_AddItemToObject(o, "commonAnnotations",
 	    webhook_common(alerts, "annotations"));
-	s = webhook_str(doc, "external_url");
+	s = doc_str(doc, "external_url");
 	cJSON_AddStringToObject(o, "externalURL", s != NULL ? s : "");
 	arr = cJSON_AddArrayToObject(o, "alerts");
 	cJSON_ArrayForEach(a, alerts)
 		cJSON_AddItemToArray(arr, webhook_am_alert(a, status, ext,
 		    extlen));
 	webhook_add_string(o, "notification_reason",
-	    webhook_str(doc, "reason"));
+	    doc_str(doc, "reason"));
 	evidence = cJSON_AddObjectToObject(o, "evidence");
 	cJSON_ArrayForEach(a, alerts) {
-		fp = webhook_str(a, "fingerprint");
+		fp = doc_str(a, "fingerprint");
 		/* Keys must be unique: the first alert with one wins. */
 		if (fp == NULL || *fp == '\0' ||
-		    webhook_member(evidence, fp) != NULL)
+		    cJSON_GetObjectItemCaseSensitive(evidence, fp) != NULL)
 			continue;
 		cJSON_AddItemToObject(evidence, fp, webhook_evidence(a));
 	}
