@@ -20,14 +20,17 @@
 #include "daemon/config.h"
 #include "daemon/config_feed.h"
 #include "daemon/config_channel.h"
+#include "daemon/config_lines.h"
 #include "daemon/config_rule.h"
 #include "daemon/log.h"
 #include "util/parse.h"
 #include "util/xmalloc.h"
+#include "web/web.h"
 
 #define USEC(s)		((int64_t)(s) * 1000000)
 #define OFF(f)		offsetof(struct config, f)
 #define CONFIG_MAX_BYTES	(1024 * 1024)
+#define CONFIG_TOKEN_MIN	16
 
 const struct config_option config_options[] = {
 	{ NULL, "state_directory", CONFIG_STRING, "", 0, 0, NULL,
@@ -82,6 +85,12 @@ const struct config_option config_options[] = {
 	  "(https://potash.example.org/): notifications link to it "
 	  "(externalURL and generatorURL in webhooks, a link per alert in "
 	  "emails).  Empty: no links." },
+	{ "http", "token_file", CONFIG_STRING, "", 0, 0, NULL,
+	  OFF(http.token_file),
+	  "File holding a bearer token (its first line, at least 16 "
+	  "characters): every request but /healthz must then send "
+	  "\"Authorization: Bearer TOKEN\".  Required when listen is not a "
+	  "loopback address; empty: no token." },
 
 	{ "log", "level", CONFIG_ENUM, "info", 0, 0,
 	  "debug|info|notice|warning|error", OFF(log.level),
@@ -96,6 +105,8 @@ const size_t config_noptions = sizeof(config_options) / sizeof(config_options[0]
  */
 static char	*config_errors;
 static const char *config_path;
+/* Where the http options were set, for the checks made after parsing. */
+static struct config_lines config_http_lines;
 
 void
 config_add_error(const char *fmt, ...)
@@ -264,6 +275,9 @@ config_validate_cb(cfg_t *cfg, cfg_opt_t *opt)
 	int64_t				 v;
 
 	o = config_find(section, opt->name);
+	if (section != NULL && strcmp(section, "http") == 0)
+		config_lines_add(&config_http_lines, section, opt->name,
+		    cfg->line);
 	if (section != NULL && strcmp(section, "feed") == 0) {
 		if (cfg->title != NULL)
 			config_feed_note_line(cfg->title, opt->name,
@@ -445,6 +459,57 @@ config_read_secret(const char *path, char *err, size_t errlen)
 	return (xstrdup(buf));
 }
 
+/* An error about http.NAME, with its line if it was set in the file. */
+static void
+config_http_error(const struct config *c, const char *name, const char *msg)
+{
+	int	line = config_lines_get(&config_http_lines, "http", name);
+
+	if (line > 0)
+		config_add_error("%s:%d: http.%s: %s", c->path, line, name,
+		    msg);
+	else
+		config_add_error("%s: http.%s: %s", c->path, name, msg);
+}
+
+/* Checks http.listen and reads http.token_file. */
+static int
+config_http_finish(struct config *c)
+{
+	char		 host[64], err[512], msg[700];
+	uint16_t	 port;
+	int		 loopback = 1;
+
+	if (*c->http.listen != '\0' && web_parse_listen(c->http.listen, host,
+	    sizeof(host), &port, &loopback, err, sizeof(err)) == -1) {
+		config_http_error(c, "listen", err);
+		return (-1);
+	}
+	if (*c->http.token_file != '\0') {
+		c->http.token = config_read_secret(c->http.token_file, err,
+		    sizeof(err));
+		if (c->http.token == NULL) {
+			config_http_error(c, "token_file", err);
+			return (-1);
+		}
+		if (strlen(c->http.token) < CONFIG_TOKEN_MIN) {
+			snprintf(msg, sizeof(msg), "the token in %s is "
+			    "shorter than %d characters", c->http.token_file,
+			    CONFIG_TOKEN_MIN);
+			config_http_error(c, "token_file", msg);
+			return (-1);
+		}
+	}
+	if (!loopback && c->http.token == NULL) {
+		snprintf(msg, sizeof(msg), "%s is not a loopback address: "
+		    "set http.token_file too, so that only holders of the "
+		    "token can read", c->http.listen);
+		config_http_error(c, "listen", msg);
+		return (-1);
+	}
+	return (0);
+}
+
 static int
 config_finish(struct config *c)
 {
@@ -501,7 +566,7 @@ config_finish(struct config *c)
 		}
 		free(path);
 	}
-	return (0);
+	return (config_http_finish(c));
 }
 
 /* Reads the whole file (at most CONFIG_MAX_BYTES); NULL with *errors. */
@@ -611,6 +676,7 @@ config_load(const char *path, char **errors)
 	config_feed_reset_lines();
 	config_rule_reset_lines();
 	config_channel_reset_lines();
+	config_lines_reset(&config_http_lines);
 	rv = cfg_parse_buf(cfg, text);
 	config_path = NULL;
 	free(text);
@@ -644,6 +710,7 @@ out:
 	config_feed_reset_lines();
 	config_rule_reset_lines();
 	config_channel_reset_lines();
+	config_lines_reset(&config_http_lines);
 	cfg_free(cfg);
 	config_free_opts(opts);
 	if (c == NULL) {
@@ -669,6 +736,10 @@ config_free(struct config *c)
 		explicit_bzero(c->database.password,
 		    strlen(c->database.password));
 		free(c->database.password);
+	}
+	if (c->http.token != NULL) {
+		explicit_bzero(c->http.token, strlen(c->http.token));
+		free(c->http.token);
 	}
 	config_feed_free(c->feeds, c->nfeeds);
 	config_rule_free(c->rules, c->nrules);

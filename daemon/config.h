@@ -56,6 +56,9 @@ struct config_database {
 struct config_http {
 	char		*listen;
 	char		*external_url;
+	char		*token_file;
+	char		*token;		/* read from token_file, or NULL;
+					 * never logged */
 };
 
 struct config_log {

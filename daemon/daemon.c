@@ -27,6 +27,7 @@
 #include "transfer/transfer.h"
 #include "util/parse.h"
 #include "util/xmalloc.h"
+#include "web/web.h"
 
 #define DAEMON_DRAIN_USEC	5000000
 
@@ -49,6 +50,7 @@ struct daemon {
 	struct notifier		*notifier;
 	struct transfer		*transfer;
 	struct scheduler	*scheduler;
+	struct web		*web;
 	int			 polling;	/* scheduler started */
 	int			 schema_current;
 	int			 ready;		/* READY=1 was sent */
@@ -107,6 +109,7 @@ daemon_commit_cb(const struct batchrec_meta *m, const struct writer_counts *n,
 {
 	struct daemon	*d = arg;
 
+	web_batch_latency(d->web, writer_stats(d->writer)->last_latency_usec);
 	/* Only what changed the stored data can change an alert. */
 	if (n->stored + n->revised + n->events_new > 0)
 		alerting_kick(d->alerting);
@@ -179,6 +182,9 @@ daemon_stop(struct daemon *d, int code)
 		scheduler_stop(d->scheduler);
 	if (d->notifier != NULL)
 		notifier_stop(d->notifier);
+	/* No new HTTP connections; requests in flight are answered. */
+	if (d->web != NULL)
+		web_stop(d->web);
 	if (d->writer != NULL)
 		writer_drain(d->writer, DAEMON_DRAIN_USEC, daemon_drained_cb,
 		    d);
@@ -193,6 +199,7 @@ daemon_migrate_done_cb(int ok, int applied, const char *msg, void *arg)
 
 	if (ok) {
 		d->schema_current = 1;
+		web_set_schema(d->web, 1);
 		if (applied > 0)
 			log_info("schema: applied %d migration%s, now current",
 			    applied, applied == 1 ? "" : "s");
@@ -233,6 +240,7 @@ daemon_pg_state_cb(struct pg *pg, enum pg_state state, const char *why,
 		break;
 	case PG_CONNECTED:
 		log_info("database: connected");
+		web_set_schema(d->web, 0);
 		if (!d->ready)
 			sdnotify_status(d->notify,
 			    "database connected; checking schema");
@@ -284,6 +292,9 @@ daemon_reload(struct daemon *d)
 		alerting_configure(d->alerting, c->rules, c->nrules);
 		notifier_configure(d->notifier, c->channels, c->nchannels);
 		notifier_set_external_url(d->notifier, c->http.external_url);
+		/* The server borrows the feeds and may move to a new address
+		 * (if binding fails it keeps the old one and retries). */
+		web_configure(d->web, c);
 		config_free(d->config);
 		d->config = c;
 		log_set_level(daemon_log_level(c, d->verbosity));
@@ -361,6 +372,7 @@ daemon_new(struct config *config, int verbosity)
 {
 	struct daemon	*d;
 	struct pg_params params;
+	struct web_sources sources;
 	char		 err[512];
 
 	d = xcalloc(1, sizeof(*d));
@@ -412,6 +424,12 @@ daemon_new(struct config *config, int verbosity)
 	alerting_set_stored_hook(d->alerting, daemon_stored_cb, d);
 	if (scheduler_configure(d->scheduler, config, err, sizeof(err)) == -1)
 		fatalx("%s", err);
+	sources.pg = d->pg;
+	sources.writer = d->writer;
+	sources.scheduler = d->scheduler;
+	sources.alerting = d->alerting;
+	sources.notifier = d->notifier;
+	d->web = web_new(d->base, &sources);
 	return (d);
 }
 
@@ -421,6 +439,9 @@ daemon_run(struct daemon *d)
 	log_info("potashd %s starting with %s", POTASHD_VERSION,
 	    d->config->path);
 	sdnotify_status(d->notify, "connecting to database");
+	/* Listening before the database is up: /healthz and /readyz tell
+	 * what we wait for. */
+	web_configure(d->web, d->config);
 	pg_start(d->pg);
 	event_base_dispatch(d->base);
 	return (d->exit_code);
@@ -439,7 +460,10 @@ daemon_free(struct daemon *d)
 		scheduler_stop(d->scheduler);
 	transfer_free(d->transfer);
 	scheduler_free(d->scheduler);
+	/* pg fails the web's queued queries (answered 503) while the
+	 * server still holds their connections. */
 	pg_free(d->pg);
+	web_free(d->web);
 	notifier_free(d->notifier);
 	alerting_free(d->alerting);
 	writer_free(d->writer);

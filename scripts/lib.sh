@@ -14,6 +14,7 @@ POTASH_PACKAGES=(
 	postgresql-15 postgresql-client-15
 	valgrind systemd python3 python3-aiosmtpd scdoc man-db
 	curl ca-certificates procps tzdata openssl
+	prometheus	# promtool: the web test checks /metrics with it
 )
 
 # Name used in messages; a script may set POTASH_PROG before sourcing.
