@@ -446,7 +446,10 @@ html_time_gen(int64_t from, int64_t to, int unit, int step, int64_t *days,
 	int	n = 0, m, dd, hh, mm;
 
 	d0 = civil_floordiv(from, HTML_USEC_DAY);
-	if (from - d0 * HTML_USEC_DAY > 0)
+	/* The day of INT64_MIN has no midnight in range: start a day on. */
+	if (d0 <= INT64_MIN / HTML_USEC_DAY)
+		d0 = INT64_MIN / HTML_USEC_DAY + 1;
+	else if (from - d0 * HTML_USEC_DAY > 0)
 		d0++;
 	d1 = civil_floordiv(to, HTML_USEC_DAY);
 	html_civil(d0 * HTML_USEC_DAY, &y, &m, &dd, &hh, &mm);
