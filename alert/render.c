@@ -27,12 +27,7 @@ struct render_out {
 	int	 cut;
 };
 
-/*
- * Finds the next placeholder at or after *p: sets *start to its "{{",
- * *name and *nlen to its trimmed name and *p past its "}}".  Returns 1 if
- * one was found, 0 at the end, -1 for "{{" without "}}".
- */
-static int
+int
 render_next(const char **p, const char **start, const char **name,
     size_t *nlen)
 {

@@ -30,4 +30,12 @@ int	render_template(const char *, const struct engine_transition *,
 /* Formats a number as templates do. */
 void	render_number(double, char *, size_t);
 
+/*
+ * Finds the next placeholder at or after *p: sets *start to its "{{",
+ * *name and *nlen to its trimmed name and *p past its "}}".  Returns 1 if
+ * one was found, 0 at the end, -1 for "{{" without "}}".  Shared with
+ * the email subject templates, which use the same syntax.
+ */
+int	render_next(const char **, const char **, const char **, size_t *);
+
 #endif

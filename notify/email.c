@@ -83,32 +83,6 @@ email_check_address(const char *s, char *err, size_t errlen)
 	return (email_mime_addr_parse(s, &a, err, errlen));
 }
 
-/*
- * Finds the next {{name}} at or after *p as render.c does: sets *start,
- * *name and *nlen (spaces trimmed) and moves *p past "}}".  Returns 1,
- * 0 at the end, -1 for "{{" without "}}".
- */
-static int
-email_subject_next(const char **p, const char **start, const char **name,
-    size_t *nlen)
-{
-	const char	*open, *close, *b, *e;
-
-	if ((open = strstr(*p, "{{")) == NULL)
-		return (0);
-	if ((close = strstr(open + 2, "}}")) == NULL)
-		return (-1);
-	for (b = open + 2; b < close && *b == ' '; b++)
-		;
-	for (e = close; e > b && e[-1] == ' '; e--)
-		;
-	*start = open;
-	*name = b;
-	*nlen = (size_t)(e - b);
-	*p = close + 2;
-	return (1);
-}
-
 static int
 email_subject_var(const char *name, size_t n)
 {
@@ -147,7 +121,7 @@ email_subject_check(const char *tmpl, char *err, size_t errlen)
 		}
 	}
 	p = tmpl;
-	while ((rc = email_subject_next(&p, &start, &name, &n)) == 1) {
+	while ((rc = render_next(&p, &start, &name, &n)) == 1) {
 		if (email_subject_var(name, n) < 0) {
 			parse_quote(name, n, q, sizeof(q));
 			snprintf(err, errlen, "unknown variable {{%s}}; "
@@ -180,7 +154,7 @@ email_subject(const char *tmpl, const char *const vals[EMAIL_NVARS])
 	buf_init(&b, 0);
 	for (;;) {
 		before = p;
-		if (email_subject_next(&p, &start, &name, &n) != 1) {
+		if (render_next(&p, &start, &name, &n) != 1) {
 			buf_append(&b, before, strlen(before));
 			break;
 		}
