@@ -28,6 +28,7 @@
 #include "util/buf.h"
 #include "util/civil.h"
 #include "util/parse.h"
+#include "util/url.h"
 #include "util/xmalloc.h"
 
 #define EMAIL_ID_MAX		128	/* of key and group_id */
@@ -498,7 +499,7 @@ email_body(struct email_body *o, const cJSON *doc, const char *subject,
 	email_heading(o, "p", t);
 	free(t);
 	if ((s = doc_str(doc, "external_url")) != NULL &&
-	    email_mime_http_url(s)) {
+	    url_is_http(s)) {
 		n = strlen(s);
 		while (n > 0 && s[n - 1] == '/')
 			n--;

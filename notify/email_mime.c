@@ -25,6 +25,7 @@
 #include "notify/email_mime.h"
 #include "util/buf.h"
 #include "util/parse.h"
+#include "util/url.h"
 #include "util/xmalloc.h"
 
 #define EMAIL_MIME_LINE		78	/* preferred header line length */
@@ -164,33 +165,11 @@ email_mime_html(struct buf *b, const char *s)
 	buf_deinit(&t);
 }
 
-/* Whether u is an http(s) URL with a host and no space or control. */
-int
-email_mime_http_url(const char *u)
-{
-	size_t	k;
-
-	if (u == NULL)
-		return (0);
-	if (strncasecmp(u, "http://", 7) == 0)
-		k = 7;
-	else if (strncasecmp(u, "https://", 8) == 0)
-		k = 8;
-	else
-		return (0);
-	if (u[k] == '\0' || u[k] == '/')
-		return (0);
-	for (; *u != '\0'; u++)
-		if ((unsigned char)*u <= 0x20 || *u == 0x7f)
-			return (0);
-	return (1);
-}
-
 /* Appends url as a link if it is http(s), else as escaped text. */
 void
 email_mime_html_link(struct buf *b, const char *url)
 {
-	if (email_mime_http_url(url)) {
+	if (url_is_http(url)) {
 		email_mime_puts(b, "<a href=\"");
 		email_mime_html(b, url);
 		email_mime_puts(b, "\">");

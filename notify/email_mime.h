@@ -65,8 +65,6 @@ int	 email_mime_control(uint32_t);
 void	 email_mime_clean(struct buf *, const char *, int);
 /* Appends s cleaned and HTML-escaped; line breaks become <br>. */
 void	 email_mime_html(struct buf *, const char *);
-/* Whether u is an http(s) URL with a host and no space or control. */
-int	 email_mime_http_url(const char *);
 /* Appends url as a link if it is http(s), else as escaped text. */
 void	 email_mime_html_link(struct buf *, const char *);
 

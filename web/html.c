@@ -16,6 +16,7 @@
 #include "alert/render.h"
 #include "util/buf.h"
 #include "util/civil.h"
+#include "util/url.h"
 #include "web/html.h"
 
 #define HTML_USEC_DAY	INT64_C(86400000000)
@@ -160,27 +161,6 @@ html_text_max(struct buf *b, const char *s, size_t max)
 	return (1);
 }
 
-int
-html_http_url(const char *u)
-{
-	size_t	k;
-
-	if (u == NULL)
-		return (0);
-	if (strncasecmp(u, "http://", 7) == 0)
-		k = 7;
-	else if (strncasecmp(u, "https://", 8) == 0)
-		k = 8;
-	else
-		return (0);
-	if (u[k] == '\0' || u[k] == '/' || u[k] == '?' || u[k] == '#')
-		return (0);
-	for (; *u != '\0'; u++)
-		if ((unsigned char)*u <= 0x20 || *u == 0x7f)
-			return (0);
-	return (1);
-}
-
 void
 html_link(struct buf *b, const char *url, const char *text)
 {
@@ -190,7 +170,7 @@ html_link(struct buf *b, const char *url, const char *text)
 
 	if (url == NULL)
 		return;
-	if (!html_http_url(url)) {
+	if (!url_is_http(url)) {
 		html_text(b, url);
 		return;
 	}

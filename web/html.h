@@ -45,8 +45,6 @@ int	 html_text_max(struct buf *, const char *, size_t);
 /* Characters (code points) html_text would write for s; 0 for NULL. */
 size_t	 html_chars(const char *);
 
-/* Whether u is an http(s) URL with a host and no space or control. */
-int	 html_http_url(const char *);
 
 /*
  * Appends a link to url showing text (the URL's host if text is NULL)

@@ -36,6 +36,7 @@
 #include "testproc.h"
 #include "util/buf.h"
 #include "util/civil.h"
+#include "util/url.h"
 #include "util/xmalloc.h"
 #include "web/dashboard.h"
 #include "web/html.h"
@@ -385,14 +386,14 @@ test_html_helpers(void **state)
 	assert_string_equal(buf_cstr(&b), "GL 13");
 	assert_int_equal(html_chars("\xc3\xa9\xe2\x80\x94x"), 3);
 
-	assert_true(html_http_url("https://ofac.treasury.gov/x"));
-	assert_true(html_http_url("HTTP://example.org"));
-	assert_false(html_http_url("javascript:alert(1)"));
-	assert_false(html_http_url("https://"));
-	assert_false(html_http_url("https:///path"));
-	assert_false(html_http_url("https://a b"));
-	assert_false(html_http_url("data:text/html,<b>"));
-	assert_false(html_http_url(NULL));
+	assert_true(url_is_http("https://ofac.treasury.gov/x"));
+	assert_true(url_is_http("HTTP://example.org"));
+	assert_false(url_is_http("javascript:alert(1)"));
+	assert_false(url_is_http("https://"));
+	assert_false(url_is_http("https:///path"));
+	assert_false(url_is_http("https://a b"));
+	assert_false(url_is_http("data:text/html,<b>"));
+	assert_false(url_is_http(NULL));
 	buf_reset(&b);
 	html_link(&b, "https://eur-lex.europa.eu/eli/reg/2021/1030/oj?a=1&b",
 	    NULL);
