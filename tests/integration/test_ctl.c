@@ -420,11 +420,9 @@ main(void)
 		cmocka_unit_test(test_import_demo),
 		cmocka_unit_test(test_fetch_demo_feed),
 	};
+	int	rc;
 
-	if (!testpg_available()) {
-		fprintf(stderr, "no PostgreSQL (PGHOST unset?): run "
-		    "scripts/test\n");
-		return (getenv("POTASH_PGTMP") != NULL ? 1 : 77);
-	}
+	if ((rc = testd_pg_missing()) != 0)
+		return (rc);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "store/migrate.h"
+#include "testdaemon.h"
 #include "testpg.h"
 #include "testproc.h"
 #include "util/xmalloc.h"
@@ -242,12 +243,9 @@ main(void)
 		cmocka_unit_test(test_concurrent_migrators),
 		cmocka_unit_test(test_potashctl_migrate),
 	};
+	int	rc;
 
-	if (!testpg_available()) {
-		fprintf(stderr, "no PostgreSQL (PGHOST unset?): run "
-		    "scripts/test\n");
-		/* Under scripts/test a missing server is a failure. */
-		return (getenv("POTASH_PGTMP") != NULL ? 1 : 77);
-	}
+	if ((rc = testd_pg_missing()) != 0)
+		return (rc);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

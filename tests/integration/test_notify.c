@@ -480,11 +480,9 @@ main(void)
 		cmocka_unit_test_teardown(test_webhook, testd_teardown),
 		cmocka_unit_test_teardown(test_durability, testd_teardown),
 	};
+	int	rc;
 
-	if (!testpg_available()) {
-		fprintf(stderr, "no PostgreSQL (PGHOST unset?): run "
-		    "scripts/test\n");
-		return (getenv("POTASH_PGTMP") != NULL ? 1 : 77);
-	}
+	if ((rc = testd_pg_missing()) != 0)
+		return (rc);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

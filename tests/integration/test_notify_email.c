@@ -358,11 +358,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_email, teardown),
 	};
+	int	rc;
 
-	if (!testpg_available()) {
-		fprintf(stderr, "no PostgreSQL (PGHOST unset?): run "
-		    "scripts/test\n");
-		return (getenv("POTASH_PGTMP") != NULL ? 1 : 77);
-	}
+	if ((rc = testd_pg_missing()) != 0)
+		return (rc);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
+#include "testdaemon.h"
 #include "testpg.h"
 
 /* The seeded OFAC Belarus GL 13 event of 2025-12-15. */
@@ -695,11 +696,9 @@ main(void)
 		cmocka_unit_test(test_schema_views),
 		cmocka_unit_test(test_schema_partitions),
 	};
+	int	rc;
 
-	if (!testpg_available()) {
-		fprintf(stderr, "no PostgreSQL (PGHOST unset?): run "
-		    "scripts/test\n");
-		return (getenv("POTASH_PGTMP") != NULL ? 1 : 77);
-	}
+	if ((rc = testd_pg_missing()) != 0)
+		return (rc);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -1026,11 +1026,8 @@ main(void)
 	};
 	int	rc;
 
-	if (!testpg_available()) {
-		fprintf(stderr, "no PostgreSQL (PGHOST unset?): run "
-		    "scripts/test\n");
-		return (getenv("POTASH_PGTMP") != NULL ? 1 : 77);
-	}
+	if ((rc = testd_pg_missing()) != 0)
+		return (rc);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();
