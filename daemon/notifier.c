@@ -406,7 +406,10 @@ notifier_send(struct delivery *d)
 	req.url = ch->url;
 	req.connect_timeout_ms = ch->connect_timeout / 1000;
 	req.total_timeout_ms = ch->timeout / 1000;
-	req.max_bytes = 64 * 1024;
+	/* Only an excerpt of the answer is kept: read the head, drop the
+	 * rest, so a 2xx with a long body is still a delivery. */
+	req.max_bytes = 4 * NOTIFIER_EXCERPT;
+	req.truncate_body = 1;
 	req.upload = d->body;
 	req.upload_len = d->len;
 	req.ca_file = ch->ca_file;

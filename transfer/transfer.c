@@ -127,6 +127,7 @@ transfer_finish(struct transfer_job *job, enum transfer_outcome outcome,
 	case TRANSFER_OK:
 		res.body = buf_cstr(&job->body);
 		res.len = job->body.len;
+		res.truncated = job->truncated;
 		res.etag = job->etag;
 		res.last_modified = job->last_modified;
 		if (job->retry_after != NULL &&

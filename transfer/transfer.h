@@ -16,7 +16,9 @@
  * engine (transfer_free from a callback is deferred until it returns).
  *
  * The response body is capped (max_bytes, 32 MiB by default): a larger one
- * fails the transfer and never holds more than the cap in memory.  TLS
+ * fails the transfer and never holds more than the cap in memory, unless
+ * the request asks for the head only (truncate_body: the rest is read and
+ * discarded, and the response is a success marked truncated).  TLS
  * peers and host names are always verified.  URLs may carry secrets
  * (API keys in the query): the engine never logs them, and
  * transfer_redact_url makes them fit for logs and feed_runs rows.
@@ -72,6 +74,9 @@ struct transfer_request {
 	long			 low_speed_limit; /* bytes/s, 0: no check */
 	long			 low_speed_time;  /* s below the limit to fail */
 	size_t			 max_bytes;	/* body cap, 0: 32 MiB */
+	int			 truncate_body;	/* past the cap: keep the first
+						 * max_bytes, read and drop the
+						 * rest, not an error */
 	int			 allow_file;	/* permit file:// (never on redirects) */
 	int			 no_redirects;	/* a 3xx is the response */
 	const char		*etag;		/* If-None-Match, or NULL */
@@ -104,6 +109,7 @@ struct transfer_result {
 	long		 status;	/* HTTP/SMTP code, 0 if none; file:// 200 */
 	const char	*body;		/* NUL-terminated; "" unless TRANSFER_OK */
 	size_t		 len;
+	int		 truncated;	/* truncate_body cut the body */
 	const char	*etag;		/* of the final response, or NULL */
 	const char	*last_modified;	/* of the final response, or NULL */
 	int64_t		 retry_after_sec; /* Retry-After from now, -1 if none */

@@ -4,7 +4,8 @@
  * per-transfer callbacks; see transfer_job.h.
  *
  * The write callback enforces the body cap (a short count makes curl stop
- * with CURLE_WRITE_ERROR, so no more than max_bytes is ever held); the
+ * with CURLE_WRITE_ERROR, so no more than max_bytes is ever held; with
+ * truncate_body it keeps what fits and drops the rest instead); the
  * header callback keeps ETag, Last-Modified and Retry-After of the last
  * response only.  Nothing here logs: URLs may hold secrets.
  */
@@ -119,8 +120,15 @@ static size_t
 transfer_job_write_cb(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct transfer_job	*job = arg;
-	size_t			 n = size * nmemb;
+	size_t			 n = size * nmemb, room;
 
+	if (job->truncate_body && job->body.len + n > job->max_bytes) {
+		room = job->max_bytes - job->body.len;
+		if (room > 0 && buf_append(&job->body, ptr, room) == -1)
+			return (0);
+		job->truncated = 1;
+		return (n);
+	}
 	/* Short count: curl stops with CURLE_WRITE_ERROR. */
 	if (buf_append(&job->body, ptr, n) == -1) {
 		job->too_big = 1;
@@ -239,6 +247,8 @@ transfer_job_prepare(struct transfer_job *job,
 	    req->low_speed_time : 0;
 	job->max_bytes = req->max_bytes != 0 ? req->max_bytes :
 	    TRANSFER_MAX_BYTES_DEFAULT;
+	job->truncate_body = req->truncate_body != 0;
+	job->truncated = 0;
 	buf_deinit(&job->body);
 	buf_init(&job->body, job->max_bytes);
 
@@ -350,7 +360,7 @@ transfer_job_setopt(struct transfer_job *job,
 	TRANSFER_SETOPT(CURLOPT_HEADERFUNCTION, transfer_job_header_cb);
 	TRANSFER_SETOPT(CURLOPT_HEADERDATA, (void *)job);
 	/* A first line of defence: refuses a too long Content-Length. */
-	if (job->max_bytes <= (uint64_t)INT64_MAX)
+	if (!job->truncate_body && job->max_bytes <= (uint64_t)INT64_MAX)
 		TRANSFER_SETOPT(CURLOPT_MAXFILESIZE_LARGE,
 		    (curl_off_t)job->max_bytes);
 	if (req->username != NULL)

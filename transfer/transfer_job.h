@@ -49,9 +49,11 @@ struct transfer_job {
 	long			 low_speed_limit;
 	long			 low_speed_time;
 	size_t			 max_bytes;
+	int			 truncate_body;
 
 	struct buf		 body;
 	int			 too_big;
+	int			 truncated;	/* truncate_body dropped bytes */
 	char			*etag;
 	char			*last_modified;
 	char			*retry_after;

@@ -272,7 +272,16 @@ test_webhook(void **state)
 	conn = testpg_fresh(db);
 	fixture(&f, db, "  group_wait = 0s\n  group_interval = 1s\n");
 	route(&f, "/hook", 500, NULL, 0);
-	route(&f, "/other", 204, NULL, 0);
+	{
+		/* A receiver that answers 200 with a long body: sent (the
+		 * notifier keeps the head of the answer only). */
+		struct fake_httpd_route	big;
+
+		memset(&big, 0, sizeof(big));
+		big.path = "/other";
+		big.oversize = 1024 * 1024;
+		fake_httpd_route(f.d.http, &big);
+	}
 	serve_prices(&f, v1, 2);
 	testd_start(&f.d);
 
@@ -354,6 +363,10 @@ test_webhook(void **state)
 	testd_wait_count(&f.d, conn, "SELECT count(*) FROM potash.channels WHERE "
 	    "name = 'hook' AND disabled_at IS NOT NULL", 1, 20000);
 	wait_received(&f, "/other", 2, 10000);
+	/* Its answers are 1 MiB long: the requests arrive before the
+	 * outcomes are stored. */
+	testd_wait_count(&f.d, conn, "SELECT count(*) FROM potash.notifications "
+	    "WHERE channel = 'other' AND status = 'sent'", 2, 10000);
 	v = testd_value(conn, "SELECT string_agg(reason || ':' || status, ' ' "
 	    "ORDER BY reason) FROM potash.notifications WHERE channel = "
 	    "'other'");

@@ -42,6 +42,7 @@ struct test_got {
 	long			 status;
 	char			*body;
 	size_t			 len;
+	int			 truncated;
 	char			*etag;
 	char			*last_modified;
 	int64_t			 retry_after;
@@ -134,6 +135,7 @@ test_done_cb(const struct transfer_result *r, void *arg)
 	g->body = xmalloc(r->len + 1);
 	memcpy(g->body, r->body, r->len + 1);
 	g->len = r->len;
+	g->truncated = r->truncated;
 	g->etag = test_dup(r->etag);
 	g->last_modified = test_dup(r->last_modified);
 	g->retry_after = r->retry_after_sec;
@@ -519,6 +521,27 @@ test_transfer_oversize(void **state)
 	assert_int_equal(g.outcome, TRANSFER_OK);
 	assert_int_equal(g.len, 100000);
 	assert_int_equal(g.body[99999], 'x');
+	assert_int_equal(g.truncated, 0);
+	test_got_reset(&g);
+
+	/* Head only: both forms read to the end, keep the cap, succeed. */
+	req.truncate_body = 1;
+	test_fetch(c, "/big", &req, &g, 5000);
+	assert_int_equal(g.outcome, TRANSFER_OK);
+	assert_int_equal(g.status, 200);
+	assert_int_equal(g.len, 100000);
+	assert_int_equal(g.truncated, 1);
+	test_got_reset(&g);
+	test_fetch(c, "/bigc", &req, &g, 5000);
+	assert_int_equal(g.outcome, TRANSFER_OK);
+	assert_int_equal(g.len, 100000);
+	assert_int_equal(g.body[99999], 'x');
+	assert_int_equal(g.truncated, 1);
+	test_got_reset(&g);
+	test_fetch(c, "/edge", &req, &g, 5000);
+	assert_int_equal(g.outcome, TRANSFER_OK);
+	assert_int_equal(g.len, 100000);
+	assert_int_equal(g.truncated, 0);
 	test_got_reset(&g);
 
 	/* The server side of the aborted streams is gone too. */
