@@ -90,7 +90,8 @@ const struct config_option config_options[] = {
 	  "File holding a bearer token (its first line, at least 16 "
 	  "characters): every request but /healthz must then send "
 	  "\"Authorization: Bearer TOKEN\".  Required when listen is not a "
-	  "loopback address; empty: no token." },
+	  "loopback address; empty: $CREDENTIALS_DIRECTORY/http-token if "
+	  "present, else no token." },
 
 	{ "log", "level", CONFIG_ENUM, "info", 0, 0,
 	  "debug|info|notice|warning|error", OFF(log.level),
@@ -459,6 +460,28 @@ config_read_secret(const char *path, char *err, size_t errlen)
 	return (xstrdup(buf));
 }
 
+char *
+config_credential(const char *fmt, ...)
+{
+	const char	*creds = getenv("CREDENTIALS_DIRECTORY");
+	char		*name, *path;
+	va_list		 ap;
+
+	if (creds == NULL || *creds == '\0')
+		return (NULL);
+	va_start(ap, fmt);
+	if (vasprintf(&name, fmt, ap) == -1)
+		abort();
+	va_end(ap);
+	path = xasprintf("%s/%s", creds, name);
+	free(name);
+	if (access(path, F_OK) != 0) {
+		free(path);
+		return (NULL);
+	}
+	return (path);
+}
+
 /* An error about http.NAME, with its line if it was set in the file. */
 static void
 config_http_error(const struct config *c, const char *name, const char *msg)
@@ -476,7 +499,7 @@ config_http_error(const struct config *c, const char *name, const char *msg)
 static int
 config_http_finish(struct config *c)
 {
-	char		 host[64], err[512], msg[700];
+	char		 host[64], err[512], msg[700], *cred;
 	uint16_t	 port;
 	int		 loopback = 1;
 
@@ -484,6 +507,11 @@ config_http_finish(struct config *c)
 	    sizeof(host), &port, &loopback, err, sizeof(err)) == -1) {
 		config_http_error(c, "listen", err);
 		return (-1);
+	}
+	if (*c->http.token_file == '\0' &&
+	    (cred = config_credential("http-token")) != NULL) {
+		free(c->http.token_file);
+		c->http.token_file = cred;
 	}
 	if (*c->http.token_file != '\0') {
 		c->http.token = config_read_secret(c->http.token_file, err,
@@ -513,7 +541,7 @@ config_http_finish(struct config *c)
 static int
 config_finish(struct config *c)
 {
-	const char	*creds, *state;
+	const char	*state;
 	char		 err[512], *path;
 
 	if (c->database.retry_initial > c->database.retry_max) {
@@ -545,26 +573,21 @@ config_finish(struct config *c)
 			    "empty", c->path, c->database.password_file);
 			return (-1);
 		}
-	} else if ((creds = getenv("CREDENTIALS_DIRECTORY")) != NULL &&
-	    *creds != '\0') {
-		path = xasprintf("%s/db-password", creds);
-		if (access(path, F_OK) == 0) {
-			c->database.password = config_read_secret(path, err,
-			    sizeof(err));
-			if (c->database.password == NULL) {
-				config_add_error("%s: database password "
-				    "credential: %s", c->path, err);
-				free(path);
-				return (-1);
-			}
-			/* The unit's SetCredential= fallback is an empty
-			 * credential: no password, libpq's own sources. */
-			if (*c->database.password == '\0') {
-				free(c->database.password);
-				c->database.password = NULL;
-			}
-		}
+	} else if ((path = config_credential("db-password")) != NULL) {
+		c->database.password = config_read_secret(path, err,
+		    sizeof(err));
 		free(path);
+		if (c->database.password == NULL) {
+			config_add_error("%s: database password credential: "
+			    "%s", c->path, err);
+			return (-1);
+		}
+		/* The unit's SetCredential= fallback is an empty
+		 * credential: no password, libpq's own sources. */
+		if (*c->database.password == '\0') {
+			free(c->database.password);
+			c->database.password = NULL;
+		}
 	}
 	return (config_http_finish(c));
 }

@@ -50,7 +50,8 @@ const struct config_option channel_options[] = {
 	  COFF(secret_file),
 	  "webhook: file of signing secrets (whsec_...), one per line; each "
 	  "signs every request (Standard Webhooks), so a receiver can rotate "
-	  "keys.  Empty: requests are not signed.  Relative paths (here, in "
+	  "keys.  Empty: $CREDENTIALS_DIRECTORY/channel-NAME if present, "
+	  "else requests are not signed.  Relative paths (here, in "
 	  "password_file and in ca_file) are relative to the config file's "
 	  "directory." },
 	{ "channel", "format", CONFIG_ENUM, "alertmanager", 0, 0,
@@ -66,7 +67,8 @@ const struct config_option channel_options[] = {
 	  COFF(username), "email: SMTP AUTH user; empty: no AUTH." },
 	{ "channel", "password_file", CONFIG_STRING, "", 0, 0, NULL,
 	  COFF(password_file),
-	  "email: file holding the SMTP password (its first line)." },
+	  "email: file holding the SMTP password (its first line); empty: "
+	  "$CREDENTIALS_DIRECTORY/channel-NAME if present." },
 	{ "channel", "from", CONFIG_STRING, "", 0, 0, NULL, COFF(from),
 	  "email: the From address, \"potashd <alerts@example.org>\"." },
 	{ "channel", "to", CONFIG_LIST, "", 0, 0, NULL, 0,
@@ -401,7 +403,8 @@ config_channel_email(const struct config *c, struct channel *ch)
 	if (*ch->password_file != '\0') {
 		if (*ch->username == '\0') {
 			config_channel_error(c, ch, "password_file",
-			    "password_file: set, but no username");
+			    "password_file: %s is set, but no username",
+			    ch->password_file);
 			return (-1);
 		}
 		ch->password = config_read_secret(ch->password_file, err,
@@ -413,6 +416,25 @@ config_channel_email(const struct config *c, struct channel *ch)
 		}
 	}
 	return (0);
+}
+
+/*
+ * With neither secret_file nor password_file set, a systemd credential
+ * "channel-NAME" stands in: a webhook's signing secrets, an email
+ * channel's SMTP password.
+ */
+static void
+config_channel_credential(struct channel *ch)
+{
+	char	**slot, *cred;
+
+	slot = ch->type == CHANNEL_EMAIL ? &ch->password_file :
+	    &ch->secret_file;
+	if (*ch->secret_file != '\0' || *ch->password_file != '\0' ||
+	    (cred = config_credential("channel-%s", ch->name)) == NULL)
+		return;
+	free(*slot);
+	*slot = cred;
 }
 
 /* A relative path names a file beside the config file: made absolute. */
@@ -460,6 +482,7 @@ config_channel_one(const struct config *c, cfg_t *sec, struct channel *ch)
 		return (-1);
 	config_channel_path(c, &ch->secret_file);
 	config_channel_path(c, &ch->password_file);
+	config_channel_credential(ch);
 	config_channel_path(c, &ch->ca_file);
 	if (ch->retry_initial > ch->retry_max) {
 		config_channel_error(c, ch, "retry_initial", "retry_initial "

@@ -246,7 +246,6 @@ config_feed_generic(const struct config *c, cfg_t *sec, struct feed *f)
 static int
 config_feed_secret(const struct config *c, struct feed *f)
 {
-	const char	*creds;
 	char		*path, err[512], msg[600];
 
 	/* The field holds the file name until here. */
@@ -263,19 +262,15 @@ config_feed_secret(const struct config *c, struct feed *f)
 		return (0);
 	}
 	free(path);
-	if ((creds = getenv("CREDENTIALS_DIRECTORY")) == NULL || *creds == '\0')
+	if ((path = config_credential("feed-%s", f->name)) == NULL)
 		return (0);
-	path = xasprintf("%s/feed-%s", creds, f->name);
-	if (access(path, F_OK) == 0) {
-		f->secret = config_feed_read_secret(path, err, sizeof(err));
-		if (f->secret == NULL) {
-			snprintf(msg, sizeof(msg), "credential: %s", err);
-			config_feed_error(c, f->name, NULL, msg);
-			free(path);
-			return (-1);
-		}
-	}
+	f->secret = config_feed_read_secret(path, err, sizeof(err));
 	free(path);
+	if (f->secret == NULL) {
+		snprintf(msg, sizeof(msg), "credential: %s", err);
+		config_feed_error(c, f->name, NULL, msg);
+		return (-1);
+	}
 	return (0);
 }
 

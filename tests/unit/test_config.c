@@ -259,7 +259,7 @@ test_credentials_directory(void **state)
 {
 	struct fixture	*f = *state;
 	struct config	*c;
-	char		*errors = NULL, *cred;
+	char		*errors = NULL, *cred, *text;
 
 	cred = xasprintf("%s/db-password", f->dir);
 	testproc_write(cred, "from-systemd\n");
@@ -274,9 +274,61 @@ test_credentials_directory(void **state)
 	c = load(f, "", &errors);
 	assert_non_null(c);
 	assert_null(c->database.password);
+	assert_null(c->http.token);
 	config_free(c);
-	unsetenv("CREDENTIALS_DIRECTORY");
 	free(cred);
+
+	/* The HTTP token and the channels' secrets, each by its name. */
+	cred = xasprintf("%s/http-token", f->dir);
+	testproc_write(cred, "0123456789abcdef-token\n");
+	free(cred);
+	cred = xasprintf("%s/channel-desk", f->dir);
+	testproc_write(cred, "smtp-from-systemd\n");
+	free(cred);
+	cred = xasprintf("%s/channel-hook", f->dir);
+	testproc_write(cred, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n"
+	    "whsec_c29tZS1vdGhlci1zZWNyZXQtbm90LXVzZWQtaGVyZQ==\n");
+	free(cred);
+	c = load(f, "channel \"desk\" {\n type = email\n"
+	    " url = \"smtp://mail.example.org:587\"\n"
+	    " username = \"potashd\"\n"
+	    " from = \"potashd <alerts@example.org>\"\n"
+	    " to = {\"a@example.org\"}\n}\n"
+	    "channel \"hook\" {\n type = webhook\n"
+	    " url = \"https://hooks.example.org/potash\"\n}\n"
+	    "channel \"plain\" {\n type = webhook\n"
+	    " url = \"https://hooks.example.org/other\"\n}\n", &errors);
+	if (c == NULL)
+		fail_msg("%s", errors);
+	assert_string_equal(c->http.token, "0123456789abcdef-token");
+	assert_string_equal(config_channel_find(c, "desk")->password,
+	    "smtp-from-systemd");
+	assert_true(config_channel_find(c, "hook")->secrets.n == 2);
+	assert_true(config_channel_find(c, "plain")->secrets.n == 0);
+	config_free(c);
+
+	/* A file named in the config wins over the credential. */
+	cred = xasprintf("%s/own.token", f->dir);
+	testproc_write(cred, "fedcba9876543210-own\n");
+	text = xasprintf("http {\n token_file = \"%s\"\n}\n", cred);
+	free(cred);
+	c = load(f, text, &errors);
+	free(text);
+	if (c == NULL)
+		fail_msg("%s", errors);
+	assert_string_equal(c->http.token, "fedcba9876543210-own");
+	config_free(c);
+
+	/* A credential is checked like the file it stands for. */
+	cred = xasprintf("%s/http-token", f->dir);
+	testproc_write(cred, "short\n");
+	free(cred);
+	c = load(f, "", &errors);
+	assert_null(c);
+	assert_non_null(strstr(errors, "http-token is shorter than 16 "
+	    "characters"));
+	free(errors);
+	unsetenv("CREDENTIALS_DIRECTORY");
 }
 
 static void
