@@ -17,6 +17,7 @@
 #include "potashd-config.h"
 #include "daemon/alerting.h"
 #include "daemon/config_channel.h"
+#include "daemon/feedlock.h"
 #include "daemon/notifier.h"
 #include "daemon/daemon.h"
 #include "daemon/log.h"
@@ -50,7 +51,9 @@ struct daemon {
 	struct notifier		*notifier;
 	struct transfer		*transfer;
 	struct scheduler	*scheduler;
+	struct feedlock		*feedlock;
 	struct web		*web;
+	int			 validators;	/* feed_state was read */
 	int			 polling;	/* scheduler started */
 	int			 schema_current;
 	int			 ready;		/* READY=1 was sent */
@@ -143,12 +146,48 @@ daemon_validators_cb(struct pg *pg, PGresult *res, void *arg)
 			    PQgetisnull(res, i, 2) ? NULL :
 			    PQgetvalue(res, i, 2));
 	}
-	if (!d->polling && !d->stopping) {
-		d->polling = 1;
-		scheduler_start(d->scheduler);
-		log_info("polling %zu feed%s", d->config->nfeeds,
-		    d->config->nfeeds == 1 ? "" : "s");
-	}
+	/* Feeds start once we know which are ours. */
+	d->validators = 1;
+	feedlock_pg_ready(d->feedlock);
+}
+
+static void
+daemon_feed_owned_cb(const char *feed, int owned, void *arg)
+{
+	struct daemon	*d = arg;
+
+	scheduler_set_owned(d->scheduler, feed, owned);
+}
+
+/* Tells the scheduler which feeds are ours, as far as is known. */
+static void
+daemon_feeds_owned(struct daemon *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->config->nfeeds; i++)
+		scheduler_set_owned(d->scheduler, d->config->feeds[i].name,
+		    feedlock_owned(d->feedlock, d->config->feeds[i].name));
+}
+
+static void
+daemon_feeds_known_cb(void *arg)
+{
+	struct daemon	*d = arg;
+	size_t		 i, mine = 0;
+
+	if (d->polling || d->stopping || !d->validators)
+		return;
+	d->polling = 1;
+	scheduler_start(d->scheduler);
+	for (i = 0; i < d->config->nfeeds; i++)
+		mine += feedlock_owned(d->feedlock, d->config->feeds[i].name);
+	if (mine == d->config->nfeeds)
+		log_info("polling %zu feed%s", mine, mine == 1 ? "" : "s");
+	else
+		log_info("polling %zu of %zu feeds (the others are polled by "
+		    "another potashd on this database)", mine,
+		    d->config->nfeeds);
 }
 
 static void
@@ -208,8 +247,11 @@ daemon_migrate_done_cb(int ok, int applied, const char *msg, void *arg)
 		writer_pg_ready(d->writer);
 		alerting_pg_ready(d->alerting);
 		notifier_pg_ready(d->notifier);
-		/* Feeds start once their validators are known. */
-		if (!d->polling && pg_query(d->pg, "SELECT feed, etag, "
+		/* Feeds start once their validators are known; after a
+		 * reconnect, the session's feed locks are taken again. */
+		if (d->validators)
+			feedlock_pg_ready(d->feedlock);
+		else if (pg_query(d->pg, "SELECT feed, etag, "
 		    "last_modified FROM potash.feed_state", 0, NULL,
 		    daemon_validators_cb, d) == -1)
 			log_warnx("feed state: database connection lost");
@@ -257,6 +299,8 @@ daemon_pg_state_cb(struct pg *pg, enum pg_state state, const char *why,
 			alerting_pg_lost(d->alerting);
 		if (d->notifier != NULL)
 			notifier_pg_lost(d->notifier);
+		if (d->feedlock != NULL)
+			feedlock_pg_lost(d->feedlock);
 		parse_duration_format(pg_retry_delay(pg), delay, sizeof(delay));
 		log_warnx("database: %s; retrying in about %s", why, delay);
 		sdnotify_status(d->notify, "waiting for database: %s "
@@ -297,6 +341,9 @@ daemon_reload(struct daemon *d)
 		web_configure(d->web, c);
 		config_free(d->config);
 		d->config = c;
+		/* New feeds wait for their locks; gone ones are released. */
+		feedlock_configure(d->feedlock, c);
+		daemon_feeds_owned(d);
 		log_set_level(daemon_log_level(c, d->verbosity));
 		daemon_pg_params(c, &params);
 		pg_reconfigure(d->pg, &params);
@@ -424,6 +471,10 @@ daemon_new(struct config *config, int verbosity)
 	alerting_set_stored_hook(d->alerting, daemon_stored_cb, d);
 	if (scheduler_configure(d->scheduler, config, err, sizeof(err)) == -1)
 		fatalx("%s", err);
+	d->feedlock = feedlock_new(d->base, d->pg, daemon_feed_owned_cb,
+	    daemon_feeds_known_cb, d);
+	feedlock_configure(d->feedlock, config);
+	daemon_feeds_owned(d);
 	sources.pg = d->pg;
 	sources.writer = d->writer;
 	sources.scheduler = d->scheduler;
@@ -463,6 +514,7 @@ daemon_free(struct daemon *d)
 	/* pg fails the web's queued queries (answered 503) while the
 	 * server still holds their connections. */
 	pg_free(d->pg);
+	feedlock_free(d->feedlock);
 	web_free(d->web);
 	notifier_free(d->notifier);
 	alerting_free(d->alerting);

@@ -37,6 +37,8 @@ struct sched_feed {
 	uint64_t			 transfer_id;
 	int				 running;
 	int				 removed;	/* free once the run ends */
+	int				 elsewhere;	/* another instance
+							 * polls it */
 
 	char				*etag;
 	char				*last_modified;
@@ -122,6 +124,10 @@ sched_arm_at(struct sched_feed *sf, int64_t when)
 	struct timeval	tv;
 	int64_t		delay = when - sched_now();
 
+	if (sf->elsewhere) {
+		sf->next_due = 0;
+		return;
+	}
 	if (delay < 0)
 		delay = 0;
 	sf->next_due = when;
@@ -526,6 +532,22 @@ scheduler_stop(struct scheduler *s)
 	}
 }
 
+void
+scheduler_set_owned(struct scheduler *s, const char *name, int owned)
+{
+	struct sched_feed	*sf;
+
+	if ((sf = sched_find(s, name)) == NULL || sf->elsewhere == !owned)
+		return;
+	sf->elsewhere = !owned;
+	if (sf->elsewhere) {
+		/* A run in flight ends normally. */
+		evtimer_del(sf->timer);
+		sf->next_due = 0;
+	} else if (s->started && sf->feed->enabled && !sf->running)
+		sched_arm_at(sf, sched_now() + (int64_t)sched_jitter(sf->feed));
+}
+
 int
 scheduler_run_now(struct scheduler *s, const char *name)
 {
@@ -569,6 +591,7 @@ scheduler_feed_status(const struct scheduler *s, size_t i,
 		st->failures = sf->failures;
 		st->consecutive_failures = sf->consecutive;
 		st->last_error = sf->last_error;
+		st->elsewhere = sf->elsewhere;
 		return (0);
 	}
 	return (-1);

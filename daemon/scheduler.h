@@ -10,7 +10,8 @@
  * pages it asks for) -> one batch handed to the output callback (normally
  * the writer), with the run's facts and error, so every run leaves a
  * feed_runs row.  A feed never overlaps itself; feeds never wait for each
- * other.  URLs with secrets never reach logs or batches: only redacted.
+ * other; a feed another instance owns (daemon/feedlock) is not scheduled.
+ * URLs with secrets never reach logs or batches: only redacted.
  */
 #ifndef DAEMON_SCHEDULER_H
 #define DAEMON_SCHEDULER_H
@@ -48,6 +49,11 @@ void		 scheduler_set_validators(struct scheduler *, const char *,
 void		 scheduler_start(struct scheduler *);
 /* Disarms timers; transfers in flight are cancelled. */
 void		 scheduler_stop(struct scheduler *);
+/*
+ * Whether this instance polls feed (default: yes).  A feed owned by
+ * another instance is not scheduled; owned again, it runs after jitter.
+ */
+void		 scheduler_set_owned(struct scheduler *, const char *, int);
 /* Runs feed now (if not running).  Returns 0, or -1 if no such feed. */
 int		 scheduler_run_now(struct scheduler *, const char *);
 /* Number of runs in flight. */
@@ -63,6 +69,7 @@ struct scheduler_feed_status {
 	uint64_t	 failures;	/* total */
 	int		 consecutive_failures;
 	const char	*last_error;	/* "" if the last run succeeded */
+	int		 elsewhere;	/* polled by another instance */
 };
 /* Status of the i-th feed, or -1 past the end. */
 int		 scheduler_feed_status(const struct scheduler *, size_t,

@@ -2,6 +2,7 @@
 /*
  * testdaemon: potashd under test; see testdaemon.h.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,8 +22,29 @@
 #include "testproc.h"
 #include "util/xmalloc.h"
 
-/* The daemon of the running test, for testd_teardown. */
-static pid_t	testd_running;
+/* The daemons of the running test, for testd_teardown. */
+#define TESTD_RUNNING_MAX	4
+static pid_t	testd_running[TESTD_RUNNING_MAX];
+
+static void
+testd_running_set(pid_t old, pid_t pid)
+{
+	size_t	i;
+
+	/* Forget daemons a test reaped itself. */
+	for (i = 0; old == 0 && i < TESTD_RUNNING_MAX; i++) {
+		if (testd_running[i] > 0 && kill(testd_running[i], 0) == -1 &&
+		    errno == ESRCH)
+			testd_running[i] = 0;
+	}
+	for (i = 0; i < TESTD_RUNNING_MAX; i++) {
+		if (testd_running[i] == old) {
+			testd_running[i] = pid;
+			return;
+		}
+	}
+	fail_msg("more than %d daemons at once", TESTD_RUNNING_MAX);
+}
 
 void
 testd_init(struct testd *t)
@@ -91,7 +113,7 @@ testd_start_env(struct testd *t, int abstract, const char *const *env)
 	for (i = 0; i < n; i++)
 		envp[i + 1] = env[i];
 	t->pid = testproc_spawn(argv, envp, t->log);
-	testd_running = t->pid;
+	testd_running_set(0, t->pid);
 	free(envp);
 	free(notify);
 }
@@ -104,8 +126,8 @@ testd_stop(struct testd *t, int sig)
 	testd_serve(t, 300);
 	assert_int_equal(testproc_wait(t->pid, 10000),
 	    sig == SIGKILL ? 128 + SIGKILL : 0);
+	testd_running_set(t->pid, 0);
 	t->pid = 0;
-	testd_running = 0;
 }
 
 void
@@ -114,18 +136,22 @@ testd_stop_notified(struct testd *t)
 	assert_int_equal(kill(t->pid, SIGTERM), 0);
 	assert_true(testnotify_wait(t->tn, "STOPPING=1", 10000));
 	assert_int_equal(testproc_wait(t->pid, 10000), 0);
+	testd_running_set(t->pid, 0);
 	t->pid = 0;
-	testd_running = 0;
 }
 
 int
 testd_teardown(void **state)
 {
+	size_t	i;
+
 	(void)state;
-	if (testd_running > 0) {
-		kill(testd_running, SIGKILL);
-		(void)testproc_wait(testd_running, 5000);
-		testd_running = 0;
+	for (i = 0; i < TESTD_RUNNING_MAX; i++) {
+		if (testd_running[i] > 0) {
+			kill(testd_running[i], SIGKILL);
+			(void)testproc_wait(testd_running[i], 5000);
+			testd_running[i] = 0;
+		}
 	}
 	return (0);
 }
