@@ -156,7 +156,12 @@ daemon_feed_owned_cb(const char *feed, int owned, void *arg)
 {
 	struct daemon	*d = arg;
 
-	scheduler_set_owned(d->scheduler, feed, owned);
+	if (feed != NULL)
+		scheduler_set_owned(d->scheduler, feed, owned);
+	else if (owned)
+		alerting_pg_ready(d->alerting);
+	else
+		alerting_pg_lost(d->alerting);
 }
 
 /* Tells the scheduler which feeds are ours, as far as is known. */
@@ -245,7 +250,7 @@ daemon_migrate_done_cb(int ok, int applied, const char *msg, void *arg)
 		else
 			log_info("schema: current");
 		writer_pg_ready(d->writer);
-		alerting_pg_ready(d->alerting);
+		/* Alerting starts once its lock is ours (feedlock). */
 		notifier_pg_ready(d->notifier);
 		/* Feeds start once their validators are known; after a
 		 * reconnect, the session's feed locks are taken again. */

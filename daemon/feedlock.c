@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * feedlock: feed ownership through PostgreSQL advisory locks; see
- * feedlock.h.
+ * feedlock: feed and alerting ownership through PostgreSQL advisory
+ * locks; see feedlock.h.
  *
- * The names travel as one jsonb array parameter, so a feed name is never
- * part of the SQL text.  At most one "try" query is in flight; a change
+ * The locks travel as one jsonb parameter, [[class, name], ...], so a
+ * feed name is never part of the SQL text.  Alerting is one more entry,
+ * told apart by its class.  At most one "try" query is in flight; a change
  * meanwhile (a reload, a reconnect) asks for another round after it.
  */
 #include <stdio.h>
@@ -26,6 +27,7 @@ enum feedlock_state {
 
 struct feedlock_feed {
 	char			*name;
+	int			 alerting;	/* the alerting entry */
 	enum feedlock_state	 state;
 	int			 held;	/* locked in the current session */
 	int			 keep;	/* still configured (configure) */
@@ -48,13 +50,16 @@ struct feedlock {
 
 static void	feedlock_try(struct feedlock *);
 
+/* The entry of feed name, or alerting's for NULL. */
 static struct feedlock_feed *
 feedlock_find(const struct feedlock *fl, const char *name)
 {
 	size_t	i;
 
 	for (i = 0; i < fl->nfeeds; i++) {
-		if (strcmp(fl->feeds[i].name, name) == 0)
+		if (name == NULL ? fl->feeds[i].alerting :
+		    !fl->feeds[i].alerting &&
+		    strcmp(fl->feeds[i].name, name) == 0)
 			return (&fl->feeds[i]);
 	}
 	return (NULL);
@@ -83,24 +88,38 @@ feedlock_arm(struct feedlock *fl)
 	evtimer_add(fl->retry, &tv);
 }
 
+/* An answer for f: taken (the lock is now held), or held elsewhere. */
 static void
-feedlock_set(struct feedlock *fl, struct feedlock_feed *f,
-    enum feedlock_state state)
+feedlock_set(struct feedlock *fl, struct feedlock_feed *f, int taken)
 {
 	enum feedlock_state	old = f->state;
+	enum feedlock_state	state = taken ? FEEDLOCK_OWNED :
+				    FEEDLOCK_ELSEWHERE;
 
-	if (old == state)
-		return;
+	f->held = taken;
 	f->state = state;
-	if (state == FEEDLOCK_OWNED && old == FEEDLOCK_ELSEWHERE)
-		log_info("feed %s: taken over, polled here now", f->name);
-	else if (state == FEEDLOCK_ELSEWHERE)
-		log_info("feed %s: polled by another potashd on this database "
-		    "(its lock is held elsewhere); trying again every %d s",
-		    f->name, FEEDLOCK_RETRY / 1000000);
-	if (fl->change != NULL && (state == FEEDLOCK_OWNED ||
-	    old == FEEDLOCK_OWNED))
-		fl->change(f->name, state == FEEDLOCK_OWNED, fl->arg);
+	if (old != state && old == FEEDLOCK_ELSEWHERE) {
+		if (f->alerting)
+			log_info("alerting: taken over, the rules are "
+			    "evaluated here now");
+		else
+			log_info("feed %s: taken over, polled here now",
+			    f->name);
+	} else if (old != state && state == FEEDLOCK_ELSEWHERE) {
+		if (f->alerting)
+			log_info("alerting: the rules are evaluated by another "
+			    "potashd on this database; trying again every "
+			    "%d s", FEEDLOCK_RETRY / 1000000);
+		else
+			log_info("feed %s: polled by another potashd on this "
+			    "database (its lock is held elsewhere); trying "
+			    "again every %d s", f->name,
+			    FEEDLOCK_RETRY / 1000000);
+	}
+	/* Alerting restarts at every lock taken (after a reconnection
+	 * too); a feed only cares about changes. */
+	if (fl->change != NULL && (old != state || (f->alerting && taken)))
+		fl->change(f->alerting ? NULL : f->name, taken, fl->arg);
 }
 
 static void
@@ -108,7 +127,7 @@ feedlock_tried_cb(struct pg *pg, PGresult *res, void *arg)
 {
 	struct feedlock		*fl = arg;
 	struct feedlock_feed	*f;
-	int			 i;
+	int			 i, alerting;
 
 	fl->busy = 0;
 	if (res == NULL)
@@ -118,14 +137,14 @@ feedlock_tried_cb(struct pg *pg, PGresult *res, void *arg)
 		fl->again = 1;
 	} else {
 		for (i = 0; i < PQntuples(res); i++) {
-			if ((f = feedlock_find(fl, PQgetvalue(res, i, 0))) ==
-			    NULL)
+			alerting = atoi(PQgetvalue(res, i, 0)) ==
+			    FEEDLOCK_ALERTING_CLASS;
+			f = feedlock_find(fl, alerting ? NULL :
+			    PQgetvalue(res, i, 1));
+			if (f == NULL)
 				continue;	/* removed meanwhile */
-			if (strcmp(PQgetvalue(res, i, 1), "t") == 0) {
-				f->held = 1;
-				feedlock_set(fl, f, FEEDLOCK_OWNED);
-			} else
-				feedlock_set(fl, f, FEEDLOCK_ELSEWHERE);
+			feedlock_set(fl, f,
+			    strcmp(PQgetvalue(res, i, 2), "t") == 0);
 		}
 		if (fl->known != NULL)
 			fl->known(fl->arg);
@@ -137,11 +156,14 @@ feedlock_tried_cb(struct pg *pg, PGresult *res, void *arg)
 		feedlock_arm(fl);
 }
 
-/* A jsonb array of the names selected by want; NULL if there are none. */
+/*
+ * The locks of the entries whose held flag is held, as a jsonb array of
+ * [class, name]; NULL if there are none.
+ */
 static char *
 feedlock_names(const struct feedlock *fl, int held)
 {
-	cJSON	*a;
+	cJSON	*a, *e;
 	char	*s = NULL;
 	size_t	 i, n = 0;
 
@@ -150,7 +172,12 @@ feedlock_names(const struct feedlock *fl, int held)
 	for (i = 0; i < fl->nfeeds; i++) {
 		if (fl->feeds[i].held != held)
 			continue;
-		if (!cJSON_AddItemToArray(a,
+		if ((e = cJSON_CreateArray()) == NULL ||
+		    !cJSON_AddItemToArray(a, e) ||
+		    !cJSON_AddItemToArray(e, cJSON_CreateNumber(
+		    fl->feeds[i].alerting ? FEEDLOCK_ALERTING_CLASS :
+		    FEEDLOCK_CLASS)) ||
+		    !cJSON_AddItemToArray(e,
 		    cJSON_CreateString(fl->feeds[i].name)))
 			fatalx("out of memory");
 		n++;
@@ -165,8 +192,8 @@ feedlock_names(const struct feedlock *fl, int held)
 static void
 feedlock_try(struct feedlock *fl)
 {
-	char		 cls[16], *names;
-	const char	*p[2];
+	char		*names;
+	const char	*p[1];
 
 	evtimer_del(fl->retry);
 	if (!fl->ready)
@@ -181,12 +208,10 @@ feedlock_try(struct feedlock *fl)
 			fl->known(fl->arg);
 		return;
 	}
-	snprintf(cls, sizeof(cls), "%d", FEEDLOCK_CLASS);
-	p[0] = cls;
-	p[1] = names;
-	if (pg_query(fl->pg, "SELECT n, pg_try_advisory_lock($1::int4, "
-	    "hashtext(n)) FROM jsonb_array_elements_text($2::jsonb) AS n", 2,
-	    p, feedlock_tried_cb, fl) == 0)
+	p[0] = names;
+	if (pg_query(fl->pg, "SELECT e->>0, e->>1, pg_try_advisory_lock("
+	    "(e->>0)::int4, hashtext(e->>1)) FROM jsonb_array_elements("
+	    "$1::jsonb) AS e", 1, p, feedlock_tried_cb, fl) == 0)
 		fl->busy = 1;
 	free(names);
 }
@@ -220,13 +245,20 @@ feedlock_configure(struct feedlock *fl, const struct config *c)
 {
 	struct feedlock_feed	*f, *feeds;
 	struct feedlock		 gone;
-	char			 cls[16], *names;
-	const char		*p[2];
+	char			*names;
+	const char		*p[1];
 	size_t			 i, n = 0;
 
 	for (i = 0; i < fl->nfeeds; i++)
 		fl->feeds[i].keep = 0;
-	feeds = xcalloc(c->nfeeds + 1, sizeof(*feeds));
+	feeds = xcalloc(c->nfeeds + 2, sizeof(*feeds));
+	if ((f = feedlock_find(fl, NULL)) != NULL) {
+		f->keep = 1;
+		feeds[n++] = *f;
+	} else {
+		feeds[n].name = xstrdup("alerting");
+		feeds[n++].alerting = 1;
+	}
 	for (i = 0; i < c->nfeeds; i++) {
 		if ((f = feedlock_find(fl, c->feeds[i].name)) != NULL) {
 			f->keep = 1;
@@ -245,12 +277,10 @@ feedlock_configure(struct feedlock *fl, const struct config *c)
 			gone.feeds[gone.nfeeds++] = fl->feeds[i];
 	}
 	if (fl->ready && (names = feedlock_names(&gone, 1)) != NULL) {
-		snprintf(cls, sizeof(cls), "%d", FEEDLOCK_CLASS);
-		p[0] = cls;
-		p[1] = names;
-		(void)pg_query(fl->pg, "SELECT pg_advisory_unlock($1::int4, "
-		    "hashtext(n)) FROM jsonb_array_elements_text($2::jsonb) "
-		    "AS n", 2, p, feedlock_unlocked_cb, NULL);
+		p[0] = names;
+		(void)pg_query(fl->pg, "SELECT pg_advisory_unlock((e->>0)::int4, "
+		    "hashtext(e->>1)) FROM jsonb_array_elements($1::jsonb) AS e",
+		    1, p, feedlock_unlocked_cb, NULL);
 		free(names);
 	}
 	for (i = 0; i < gone.nfeeds; i++)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * Integration test of feed ownership (daemon/feedlock): two potashd on one
- * database.  The first owns every feed through its advisory locks; the
- * second polls none of them while the first lives, and takes them all
- * over once the first is killed.
+ * Integration test of feed and alerting ownership (daemon/feedlock): two
+ * potashd on one database.  The first owns every feed and alerting
+ * through its advisory locks; the second polls none of the feeds and
+ * evaluates no rule while the first lives, and takes everything over once
+ * the first is killed.
  */
 #include <signal.h>
 #include <stdarg.h>
@@ -32,10 +33,14 @@
 #define LOCKS_SQL \
 	"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND " \
 	"granted AND objsubid = 2 AND classid = " XSTR(FEEDLOCK_CLASS)
+#define ALERTING_SQL \
+	"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND " \
+	"granted AND objsubid = 2 AND classid = " \
+	XSTR(FEEDLOCK_ALERTING_CLASS)
 #define HOLDERS_SQL \
 	"SELECT count(DISTINCT pid) FROM pg_locks WHERE locktype = " \
-	"'advisory' AND granted AND objsubid = 2 AND classid = " \
-	XSTR(FEEDLOCK_CLASS)
+	"'advisory' AND granted AND objsubid = 2 AND classid IN (" \
+	XSTR(FEEDLOCK_CLASS) ", " XSTR(FEEDLOCK_ALERTING_CLASS) ")"
 
 static void
 write_conf(const struct testd *t, const char *db, const char *url)
@@ -124,6 +129,7 @@ test_feedlock_takeover(void **state)
 		testd_wait_count(&a, conn, needle, 1, 10000);
 	}
 	assert_int_equal(testd_count(conn, LOCKS_SQL), NFEEDS);
+	assert_int_equal(testd_count(conn, ALERTING_SQL), 1);
 	assert_int_equal(testd_count(conn, HOLDERS_SQL), 1);
 
 	/* The second finds every lock taken and polls nothing. */
@@ -134,6 +140,8 @@ test_feedlock_takeover(void **state)
 		    "another potashd", i);
 		assert_int_equal(log_count(b.log, needle), 1);
 	}
+	assert_int_equal(log_count(b.log, "alerting: the rules are "
+	    "evaluated by another potashd"), 1);
 	/* A few of a's runs later, still none of b's (a run logs "feed
 	 * fN: 2 observations ..." or "feed fN: not modified"). */
 	runs = testd_count(conn, "SELECT count(*) FROM potash.feed_runs");
@@ -146,6 +154,7 @@ test_feedlock_takeover(void **state)
 		assert_int_equal(log_count(b.log, needle), 0);
 	}
 	assert_int_equal(testd_count(conn, LOCKS_SQL), NFEEDS);
+	assert_int_equal(testd_count(conn, ALERTING_SQL), 1);
 	assert_int_equal(testd_count(conn, HOLDERS_SQL), 1);
 
 	/* a dies: its session ends, b takes every feed within its retry
@@ -153,6 +162,7 @@ test_feedlock_takeover(void **state)
 	testd_stop(&a, SIGKILL);
 	wait_log(&a, b.log, "taken over, polled here now", NFEEDS,
 	    FEEDLOCK_RETRY / 1000 + 15000);
+	wait_log(&a, b.log, "alerting: taken over", 1, 5000);
 	runs = testd_count(conn, "SELECT count(*) FROM potash.feed_runs");
 	testd_wait_count(&a, conn, "SELECT count(*) FROM potash.feed_runs",
 	    runs + NFEEDS, 15000);
@@ -161,10 +171,12 @@ test_feedlock_takeover(void **state)
 		assert_true(log_count(b.log, needle) >= 3);
 	}
 	assert_int_equal(testd_count(conn, LOCKS_SQL), NFEEDS);
+	assert_int_equal(testd_count(conn, ALERTING_SQL), 1);
 	assert_int_equal(testd_count(conn, HOLDERS_SQL), 1);
 
 	testd_stop(&b, SIGTERM);
 	assert_int_equal(testd_count(conn, LOCKS_SQL), 0);
+	assert_int_equal(testd_count(conn, ALERTING_SQL), 0);
 	testd_free(&b);
 	testd_free(&a);
 	testpg_drop(conn, db);
