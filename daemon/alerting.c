@@ -4,8 +4,8 @@
  * see alerting.h.
  *
  * One sequence of queries is in flight at a time (busy): a load (rules,
- * cursor, known inputs, saved instances) or a pass (new inputs, then one
- * alert_apply).  A kick or a timer while busy sets `again`, and the pass
+ * cursor, known inputs, saved instances) or a pass (queued inputs, then
+ * one alert_apply_pending, which dequeues exactly what the pass read).  A kick or a timer while busy sets `again`, and the pass
  * that ends starts the next one.  A configure or a lost connection bumps
  * gen; the callbacks of an older sequence only clean up.
  */
@@ -31,6 +31,9 @@
 
 /* Feed runs read per pass: a backlog is evaluated in steps. */
 #define ALERTING_MAX_RUNS	500
+/* How often the queue is looked at without a kick: what other writers
+ * (potashctl import, another potashd) stored is evaluated within it. */
+#define ALERTING_SWEEP_SEC	30
 /* Longest sleep between two looks at the engine's deadlines. */
 #define ALERTING_TIMER_MAX	(INT64_C(3600) * 1000000)
 
@@ -41,6 +44,7 @@ struct alerting {
 	size_t			 nrules;
 	struct engine		*engine;
 	struct event		*timer;
+	struct event		*sweep;
 
 	int			 ready;		/* schema current */
 	int			 loaded;	/* engine built from the db */
@@ -54,6 +58,8 @@ struct alerting {
 	int64_t			 cur_event;
 	int64_t			 next_run;	/* cursor after this pass */
 	int64_t			 next_event;
+	cJSON			*runs;		/* dequeued by this pass */
+	cJSON			*events;
 	int			 more;		/* backlog left after it */
 	size_t			 ndirty;
 	cJSON			*dirty;		/* alert rows of this pass */
@@ -87,34 +93,38 @@ struct alerting {
 #define ALERTING_ORDER \
 	"ORDER BY 2, 1 DESC, 3, 4, 8"
 
-/* History the rules need (runs the cursor reached) and the events
- * already evaluated.  $1: the rules' series patterns (a json array). */
+/* History the rules need (runs no longer queued) and the events already
+ * evaluated.  $1: the rules' series patterns (a json array). */
 static const char alerting_load_sql[] =
 	"WITH pats AS (SELECT jsonb_array_elements_text($1::jsonb) AS pat), "
 	"ss AS (SELECT s.id, s.key FROM potash.series s "
 	"WHERE EXISTS (SELECT 1 FROM pats WHERE potash.glob_match(pats.pat, "
-	"s.key))), "
-	"cur AS (SELECT feed_run_id, event_id FROM potash.alert_cursor) "
+	"s.key))) "
 	"SELECT 'o', (extract(epoch FROM o.known_at) * 1000000)::int8, "
 	"ss.key, (extract(epoch FROM o.period) * 1000000)::int8, "
 	"o.value::float8, NULL, o.feed_run_id, NULL, NULL, NULL, NULL, NULL, "
 	"NULL, NULL, NULL, NULL "
 	"FROM potash.observations o JOIN ss ON ss.id = o.series_id "
-	"WHERE o.feed_run_id IS NULL OR o.feed_run_id <= "
-	"(SELECT feed_run_id FROM cur) "
+	"WHERE o.feed_run_id IS NULL OR NOT EXISTS (SELECT 1 FROM "
+	"potash.alert_pending_runs p WHERE p.feed_run_id = o.feed_run_id) "
 	"UNION ALL SELECT " ALERTING_EVENT_COLS
-	"WHERE e.id <= (SELECT event_id FROM cur) "
+	"WHERE NOT EXISTS (SELECT 1 FROM potash.alert_pending_events p "
+	"WHERE p.event_id = e.id) "
 	ALERTING_ORDER;
 
-/* What the cursor has not reached.  $1, $2: the cursor; $3: runs. */
+/*
+ * What is queued (schema/0012): the next $1 runs, each as a row of kind
+ * 'r' (known 0, so first) and its observations, and the queued events.
+ * One statement, so that the runs and their rows are of one snapshot.
+ */
 static const char alerting_pass_sql[] =
-	"SELECT 'o', (extract(epoch FROM i.known_at) * 1000000)::int8, "
-	"i.series, (extract(epoch FROM i.period) * 1000000)::int8, i.value, "
-	"i.prev, i.feed_run_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
-	"NULL, NULL "
-	"FROM potash.alert_inputs($1::int8, $3::int4) i "
+	"SELECT i.kind::text, COALESCE((extract(epoch FROM i.known_at) * "
+	"1000000)::int8, 0), i.series, (extract(epoch FROM i.period) * "
+	"1000000)::int8, i.value, i.prev, i.feed_run_id, NULL, NULL, NULL, "
+	"NULL, NULL, NULL, NULL, NULL, NULL "
+	"FROM potash.alert_pending_inputs($1::int4) i "
 	"UNION ALL SELECT " ALERTING_EVENT_COLS
-	"WHERE e.id > $2::int8 "
+	"WHERE e.id IN (SELECT p.event_id FROM potash.alert_pending_events p) "
 	ALERTING_ORDER;
 
 static void	alerting_start(struct alerting *);
@@ -537,7 +547,7 @@ alerting_store(struct alerting *a)
 	const struct engine_transition	*t;
 	const char			*p[4];
 	cJSON				*trs;
-	char				*tj, *aj, run[32], ev[32];
+	char				*tj, *aj, *rj, *ej;
 	size_t				 n, i;
 	int				 rc;
 
@@ -547,8 +557,8 @@ alerting_store(struct alerting *a)
 	a->dirty = cJSON_CreateArray();
 	a->ndirty = 0;
 	engine_save(a->engine, ENGINE_SAVE_DIRTY, alerting_save_cb, a);
-	if (n == 0 && a->ndirty == 0 && a->next_run == a->cur_run &&
-	    a->next_event == a->cur_event) {
+	if (n == 0 && a->ndirty == 0 && cJSON_GetArraySize(a->runs) == 0 &&
+	    cJSON_GetArraySize(a->events) == 0) {
 		alerting_arm(a);
 		alerting_end(a, 0);
 		return;
@@ -561,16 +571,19 @@ alerting_store(struct alerting *a)
 	cJSON_Delete(trs);
 	cJSON_Delete(a->dirty);
 	a->dirty = NULL;
-	snprintf(run, sizeof(run), "%" PRId64, a->next_run);
-	snprintf(ev, sizeof(ev), "%" PRId64, a->next_event);
+	/* Ids print exactly: below 2^53. */
+	rj = cJSON_PrintUnformatted(a->runs);
+	ej = cJSON_PrintUnformatted(a->events);
 	p[0] = tj;
 	p[1] = aj;
-	p[2] = run;
-	p[3] = ev;
-	rc = pg_query(a->pg, "SELECT potash.alert_apply($1::jsonb, $2::jsonb, "
-	    "$3::int8, $4::int8)", 4, p, alerting_apply_cb, a);
+	p[2] = rj;
+	p[3] = ej;
+	rc = pg_query(a->pg, "SELECT potash.alert_apply_pending($1::jsonb, "
+	    "$2::jsonb, $3::jsonb, $4::jsonb)", 4, p, alerting_apply_cb, a);
 	free(tj);
 	free(aj);
+	free(rj);
+	free(ej);
 	if (rc == -1) {
 		log_warnx("alerts: database connection lost; evaluating "
 		    "again later");
@@ -582,7 +595,7 @@ static void
 alerting_inputs_cb(struct pg *pg, PGresult *res, void *arg)
 {
 	struct alerting	*a = arg;
-	int64_t		 run, last = 0;
+	int64_t		 run, event;
 	int		 i, nrows, runs = 0, full;
 
 	if (a->seq_gen != a->gen || a->engine == NULL) {
@@ -599,14 +612,16 @@ alerting_inputs_cb(struct pg *pg, PGresult *res, void *arg)
 	nrows = PQntuples(res);
 	a->next_run = a->cur_run;
 	a->next_event = a->cur_event;
+	cJSON_Delete(a->runs);
+	cJSON_Delete(a->events);
+	a->runs = cJSON_CreateArray();
+	a->events = cJSON_CreateArray();
 	for (i = 0; i < nrows; i++) {
-		if (PQgetvalue(res, i, 0)[0] != 'o')
+		if (PQgetvalue(res, i, 0)[0] != 'r')
 			continue;
 		run = alerting_int(res, i, 6, 0);
-		if (run != last) {
-			runs++;
-			last = run;
-		}
+		runs++;
+		cJSON_AddItemToArray(a->runs, cJSON_CreateNumber((double)run));
 		if (run > a->next_run)
 			a->next_run = run;
 	}
@@ -616,11 +631,20 @@ alerting_inputs_cb(struct pg *pg, PGresult *res, void *arg)
 	full = runs >= ALERTING_MAX_RUNS;
 	a->more = full;
 	for (i = 0; i < nrows; i++) {
-		if (PQgetvalue(res, i, 0)[0] == 'e') {
+		switch (PQgetvalue(res, i, 0)[0]) {
+		case 'r':
+			continue;
+		case 'e':
 			if (full)
 				continue;
-			if (alerting_int(res, i, 7, 0) > a->next_event)
-				a->next_event = alerting_int(res, i, 7, 0);
+			event = alerting_int(res, i, 7, 0);
+			cJSON_AddItemToArray(a->events,
+			    cJSON_CreateNumber((double)event));
+			if (event > a->next_event)
+				a->next_event = event;
+			break;
+		default:
+			break;
 		}
 		alerting_feed(a, res, i, 0);
 	}
@@ -631,19 +655,15 @@ alerting_inputs_cb(struct pg *pg, PGresult *res, void *arg)
 static void
 alerting_pass(struct alerting *a)
 {
-	const char	*p[3];
-	char		 run[32], ev[32], max[32];
+	const char	*p[1];
+	char		 max[32];
 
 	a->busy = 1;
 	a->seq_gen = a->gen;
 	a->seq_failed = 0;
-	snprintf(run, sizeof(run), "%" PRId64, a->cur_run);
-	snprintf(ev, sizeof(ev), "%" PRId64, a->cur_event);
 	snprintf(max, sizeof(max), "%d", ALERTING_MAX_RUNS);
-	p[0] = run;
-	p[1] = ev;
-	p[2] = max;
-	if (pg_query(a->pg, alerting_pass_sql, 3, p, alerting_inputs_cb,
+	p[0] = max;
+	if (pg_query(a->pg, alerting_pass_sql, 1, p, alerting_inputs_cb,
 	    a) == -1)
 		a->busy = 0;
 }
@@ -681,6 +701,12 @@ alerting_new(struct event_base *base, struct pg *pg,
 	a->rules = rules;
 	a->nrules = nrules;
 	a->timer = evtimer_new(base, alerting_timer_cb, a);
+	a->sweep = event_new(base, -1, EV_PERSIST, alerting_timer_cb, a);
+	if (a->sweep != NULL) {
+		struct timeval	tv = { ALERTING_SWEEP_SEC, 0 };
+
+		event_add(a->sweep, &tv);
+	}
 	return (a);
 }
 
@@ -690,8 +716,12 @@ alerting_free(struct alerting *a)
 	if (a == NULL)
 		return;
 	alerting_drop_engine(a);
+	cJSON_Delete(a->runs);
+	cJSON_Delete(a->events);
 	if (a->timer != NULL)
 		event_free(a->timer);
+	if (a->sweep != NULL)
+		event_free(a->sweep);
 	free(a);
 }
 

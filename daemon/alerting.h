@@ -2,24 +2,30 @@
 /*
  * alerting: drives the pure alert engine (alert/engine.h) from the
  * daemon's event loop and keeps its state in PostgreSQL
- * (schema/0009_alerts.sql).
+ * (schema/0009_alerts.sql, 0012_alert_queue.sql).
  *
- * Owns the engine, the evaluation cursor as last stored, and the timer of
- * the engine's next deadline.  It evaluates only what is committed: after
- * a batch commits (alerting_kick) it reads the observations of the feed
- * runs after the cursor and the sanctions events after it, feeds them to
- * the engine in the order they became known, and stores the transitions,
- * the changed alert instances and the new cursor with one
- * potash.alert_apply() statement.  Timers (for, keep_firing_for, stale)
- * go the same way with the cursor unchanged.  Every query is queued on the
- * daemon's non-blocking connection: the loop never waits.
+ * Owns the engine, the evaluation cursor as last stored (for the logs),
+ * the inputs of the pass in flight and the timer of the engine's next
+ * deadline.  It evaluates only what is committed: every feed run and
+ * sanctions event is queued by the transaction that writes it, and after
+ * a batch commits (alerting_kick) it reads the queued runs' observations
+ * and the queued events, feeds them to the engine in the order they
+ * became known, and stores the transitions and the changed alert
+ * instances with one potash.alert_apply_pending() statement, which also
+ * dequeues exactly the runs and events it read: a run that commits after
+ * a later one (two writers) is still evaluated.  The queue is also
+ * looked at every 30 s without a kick, for what other writers stored
+ * (potashctl import, another instance).  Timers (for,
+ * keep_firing_for, stale) go the same way with nothing dequeued.  Every
+ * query is queued on the daemon's non-blocking connection: the loop
+ * never waits.
  *
  * The database is the truth.  At (re)connection, or when a store failed,
  * the engine is rebuilt from it: rules mirrored into potash.rules, the
  * history its rules need and the events already evaluated (as known
- * inputs), every saved instance restored, then whatever the cursor has
- * not reached evaluated as new.  A crash between a batch and its
- * evaluation therefore re-evaluates that batch at the next start, and a
+ * inputs: everything no longer queued), every saved instance restored,
+ * then whatever is queued evaluated as new.  A crash between a batch and
+ * its evaluation therefore re-evaluates that batch at the next start, and a
  * restart while firing or pending changes no state.
  */
 #ifndef DAEMON_ALERTING_H

@@ -6,7 +6,8 @@
  * transition with its evidence, re-polls of the same data give none, a
  * restart while firing and while pending keeps both states without a new
  * transition, a silence marks the transitions it covers and its expiry
- * stops doing so.
+ * stops doing so.  A feed run that commits after a later one was
+ * evaluated (another writer) is evaluated all the same.
  */
 #include <signal.h>
 #include <stdarg.h>
@@ -159,11 +160,108 @@ test_alerts(void **state)
 	testpg_drop(conn, db);
 }
 
+/* Runs sql on c and fails the test unless it succeeds. */
+static void
+exec_ok(PGconn *c, const char *sql)
+{
+	PGresult	*res = PQexec(c, sql);
+
+	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	PQclear(res);
+}
+
+static void
+test_alerts_late_commit(void **state)
+{
+	const char	*db = "t_alerts_late";
+	const char	*v1[] = { "350", "360" };
+	const char	*v2[] = { "350", "360", "370" };
+	const char	*v3[] = { "350", "360", "370", "380" };
+	struct testd	 d;
+	PGconn		*conn, *other;
+	char		*text, *ci, *late, *sql;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	testd_init(&d);
+	testd_prices_ago(&d, "/prices", 4, v1, 2);
+	text = xasprintf("state_directory = \"%s\"\n"
+	    "database {\n  conninfo = \"dbname=%s\"\n  batch_delay = 10ms\n}\n"
+	    "http { listen = \"\" }\n"
+	    "feed \"prices\" {\n  kind = \"json\"\n"
+	    "  url = \"%s/prices\"\n  interval = 1s\n  jitter = 0s\n"
+	    "  rows = \"data\"\n  period_field = \"date\"\n"
+	    "  values = {\"price=>test/potash:USD/t\"}\n}\n"
+	    "rule \"late\" {\n  kind = threshold\n"
+	    "  series = \"test/late\"\n  above = 400\n}\n",
+	    d.dir, db, fake_httpd_url(d.http));
+	testproc_write(d.conf, text);
+	free(text);
+	testd_start(&d);
+	testd_wait_count(&d, conn, "SELECT feed_run_id FROM "
+	    "potash.alert_cursor", 1, 20000);
+
+	/* Another writer takes a feed run id and stores a crossing, but
+	 * does not commit yet. */
+	ci = testpg_conninfo(db);
+	other = PQconnectdb(ci);
+	free(ci);
+	assert_int_equal(PQstatus(other), CONNECTION_OK);
+	exec_ok(other, "BEGIN");
+	exec_ok(other, "INSERT INTO potash.series (key, source, name, unit) "
+	    "VALUES ('test/late', 'test', 'late', 'USD/t')");
+	exec_ok(other, "INSERT INTO potash.feed_runs (feed, finished_at, "
+	    "observations_stored) VALUES ('import', now(), 1)");
+	exec_ok(other, "INSERT INTO potash.observations (series_id, period, "
+	    "value, known_at, feed_run_id) SELECT s.id, "
+	    "'2025-06-01T00:00:00Z', 450, now(), currval(pg_get_serial_"
+	    "sequence('potash.feed_runs', 'id')) FROM potash.series s "
+	    "WHERE s.key = 'test/late'");
+	{
+		PGresult *res = PQexec(other, "SELECT currval(pg_get_serial_"
+		    "sequence('potash.feed_runs', 'id'))");
+
+		assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+		late = xstrdup(PQgetvalue(res, 0, 0));
+		PQclear(res);
+	}
+
+	/* The daemon's own later runs (a new value: an evaluation) are
+	 * evaluated past it... */
+	testd_prices_ago(&d, "/prices", 4, v2, 3);
+	sql = xasprintf("SELECT count(*) FROM potash.alert_cursor WHERE "
+	    "feed_run_id > %s", late);
+	testd_wait_count(&d, conn, sql, 1, 20000);
+	free(sql);
+	assert_int_equal(testd_count(conn, "SELECT count(*) FROM "
+	    "potash.alert_transitions WHERE rule = 'late'"), 0);
+
+	/* ...and once it commits, the late run is evaluated too. */
+	exec_ok(other, "COMMIT");
+	PQfinish(other);
+	testd_prices_ago(&d, "/prices", 4, v3, 4);
+	testd_wait_count(&d, conn, "SELECT count(*) FROM "
+	    "potash.alert_transitions WHERE rule = 'late' AND to_state = "
+	    "'firing'", 1, 20000);
+	sql = xasprintf("SELECT count(*) FROM potash.alert_pending_runs "
+	    "WHERE feed_run_id = %s", late);
+	assert_int_equal(testd_count(conn, sql), 0);
+	free(sql);
+	free(late);
+	testd_stop(&d, SIGTERM);
+	testd_free(&d);
+	testpg_drop(conn, db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_alerts, testd_teardown),
+		cmocka_unit_test_teardown(test_alerts_late_commit,
+		    testd_teardown),
 	};
 	int	rc;
 
