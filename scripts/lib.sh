@@ -15,6 +15,7 @@ POTASH_PACKAGES=(
 	valgrind systemd python3 python3-aiosmtpd scdoc man-db
 	curl ca-certificates procps tzdata openssl
 	prometheus	# promtool: the web test checks /metrics with it
+	chromium	# headless: the browser test renders the dashboard in it
 )
 
 # Name used in messages; a script may set POTASH_PROG before sourcing.

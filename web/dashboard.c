@@ -2,9 +2,12 @@
 /*
  * dashboard: the page served at "/"; see dashboard.h.
  *
- * Owns the page's layout and CSS; the charts come from svg.c and every
- * piece of text goes through html.c, so nothing from the data reaches the
- * page unescaped and only http(s) URLs become links.  The markup is also
+ * Owns the page's layout and the CSS of every page of the site (the
+ * alert pages of alertpage.c share the head and the stylesheet, so they
+ * look alike); the charts come from svg.c and every piece of text goes
+ * through html.c, so nothing from the data reaches the page unescaped
+ * and only http(s) URLs become links, besides the relative links to the
+ * alert pages, made only of a checked fingerprint.  The markup is also
  * well-formed XML (void elements closed with "/>", no named entities
  * beyond the XML five), which lets tests check it with two independent
  * parsers.  The page holds no script and loads nothing: inline <style>
@@ -31,6 +34,7 @@
 
 #define DASHBOARD_REFRESH	300
 #define DASHBOARD_STALE		INT64_C(3600000000)	/* past next_due */
+#define DASHBOARD_FINGERPRINT_LEN	16
 
 /* In pieces: C17 promises no string literal past 4095 bytes. */
 static const char *const dashboard_css[] = {
@@ -126,6 +130,12 @@ static const char *const dashboard_css[] = {
 ".dir-other{color:var(--other)}\n",
 ".foot{margin:4px 0 0;color:var(--muted);font-size:12px}\n",
 "footer{margin-top:30px;color:var(--muted);font-size:12px}\n",
+".back{margin:0;width:100%}\n",
+"table.facts th{width:13em;text-transform:none;letter-spacing:0;"
+"font-size:13px;background:var(--soft)}\n",
+".pairs td:first-child{white-space:nowrap}\n",
+"tr.current td{background:var(--soft)}\n",
+".card.solo{max-width:780px}\n",
 };
 
 static int
@@ -202,8 +212,22 @@ dashboard_feed_status(const struct dashboard_feed *f, int64_t now)
 	return ("ok");
 }
 
-static void
-dashboard_head(struct buf *b)
+int
+dashboard_fingerprint_ok(const char *s)
+{
+	size_t	i;
+
+	if (s == NULL || strlen(s) != DASHBOARD_FINGERPRINT_LEN)
+		return (0);
+	for (i = 0; i < DASHBOARD_FINGERPRINT_LEN; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return (0);
+	return (1);
+}
+
+void
+dashboard_head(struct buf *b, const char *title, int refresh)
 {
 	size_t	i;
 
@@ -213,9 +237,12 @@ dashboard_head(struct buf *b)
 	    "initial-scale=1\"/>\n"
 	    "<meta name=\"referrer\" content=\"no-referrer\"/>\n"
 	    "<meta name=\"color-scheme\" content=\"light dark\"/>\n");
-	buf_printf(b, "<meta http-equiv=\"refresh\" content=\"%d\"/>\n",
-	    DASHBOARD_REFRESH);
-	html_raw(b, "<title>potashd</title>\n<style>\n");
+	if (refresh > 0)
+		buf_printf(b, "<meta http-equiv=\"refresh\" content=\"%d\"/>"
+		    "\n", refresh);
+	html_raw(b, "<title>");
+	html_text(b, title);
+	html_raw(b, "</title>\n<style>\n");
 	svg_style(b);
 	for (i = 0; i < sizeof(dashboard_css) / sizeof(dashboard_css[0]); i++)
 		html_raw(b, dashboard_css[i]);
@@ -310,7 +337,14 @@ dashboard_alert_row(struct buf *b, const struct dashboard_data *d,
 	html_raw(b, "</span><span class=\"sub\">");
 	html_text(b, a->severity != NULL ? a->severity : "no severity");
 	html_raw(b, "</span></td>\n<td><b>");
-	html_text(b, a->rule);
+	/* Relative, so that it also works behind a path prefix. */
+	if (dashboard_fingerprint_ok(a->fingerprint)) {
+		buf_printf(b, "<a class=\"alert-link\" href=\"alerts/%s\">",
+		    a->fingerprint);
+		html_text(b, a->rule);
+		html_raw(b, "</a>");
+	} else
+		html_text(b, a->rule);
 	html_raw(b, "</b><span class=\"sub\">");
 	if ((k = dashboard_series_index(d, a->series)) >= 0)
 		buf_printf(b, "<a href=\"#s-%ld\"><code>", k);
@@ -624,7 +658,7 @@ dashboard_render(const struct dashboard_data *d, size_t *len)
 	struct buf	b;
 
 	buf_init(&b, 0);
-	dashboard_head(&b);
+	dashboard_head(&b, "potashd", DASHBOARD_REFRESH);
 	dashboard_header(&b, d);
 	html_raw(&b, "<main>\n");
 	dashboard_alerts(&b, d);

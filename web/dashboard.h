@@ -3,9 +3,11 @@
  * dashboard: the HTML page served at "/" by web/, rendered on the server
  * from plain data: per series an SVG line chart with the sanctions events
  * as labelled markers and the alert periods shaded, the current alerts
- * with their evidence, and the feeds' health.  No JavaScript, nothing
- * fetched from elsewhere: one self-contained page (inline CSS and SVG)
- * that the web module serves with a strict Content-Security-Policy.
+ * with their evidence (each linked to its page, web/alertpage.h), and
+ * the feeds' health.  No JavaScript, nothing fetched from elsewhere: one
+ * self-contained page (inline CSS and SVG) that the web module serves
+ * with a strict Content-Security-Policy.  The head and the stylesheet
+ * are shared with the alert pages.
  *
  * Pure: no I/O, no clock (now is given), no database.  Every string that
  * reaches the page is escaped.  The web module fills struct
@@ -16,6 +18,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+struct buf;
 
 /* Times are unix microseconds (UTC). */
 
@@ -66,6 +70,7 @@ struct dashboard_alert {
 	const char	*event;		/* "US general_license ... (date)" */
 	const char	*event_url;	/* or NULL */
 	int		 silenced;
+	const char	*fingerprint;	/* links the row to its page; or NULL */
 };
 
 struct dashboard_feed {
@@ -102,6 +107,17 @@ char	*dashboard_render(const struct dashboard_data *, size_t *);
  */
 char	*dashboard_chart_svg(const struct dashboard_series *,
 	    const struct dashboard_event *, size_t, int64_t, size_t *);
+
+/*
+ * Appends the start of a page of this site up to and including <body>:
+ * the document head with title (escaped), the shared CSS (the charts'
+ * and the pages') and, if refresh > 0, a meta refresh of that many
+ * seconds.  For the pages that look like the dashboard (alertpage.c).
+ */
+void	 dashboard_head(struct buf *, const char *, int);
+
+/* Whether s is an alert fingerprint: 16 lowercase hex digits. */
+int	 dashboard_fingerprint_ok(const char *);
 
 /*
  * The health of a feed at now, as the page shows it: "disabled", "never

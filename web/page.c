@@ -22,6 +22,7 @@
 #include "daemon/config.h"
 #include "daemon/scheduler.h"
 #include "util/xmalloc.h"
+#include "web/alertpage.h"
 #include "web/dashboard.h"
 #include "web/page.h"
 #include "web/reply.h"
@@ -31,6 +32,7 @@
 #define PAGE_SPANS_MAX	"5000"
 #define PAGE_EVENTS_MAX	"1000"
 #define PAGE_ALERTS_MAX	"200"
+#define PAGE_HISTORY_MAX	"200"
 #define PAGE_XSTR(x)	#x
 #define PAGE_STR(x)	PAGE_XSTR(x)
 
@@ -58,6 +60,18 @@ struct page_req {
 	size_t				 nalerts;
 	struct dashboard_feed		*feeds;
 	size_t				 nfeeds;
+
+	/* /alerts/{fingerprint}: alert is NULL until its row is read. */
+	struct alertpage_data		*alert;
+	/* Labels, then annotations, then the rule's options. */
+	struct alertpage_pair		*pairs;
+	size_t				 npairs[3];
+	struct alertpage_evidence	*evidence;
+	size_t				 nevidence;
+	long				 evidence_seq;
+	struct alertpage_transition	*transitions;
+	size_t				 ntransitions;
+	const char			*fingerprint;	/* as asked */
 };
 
 static int64_t
@@ -85,6 +99,10 @@ page_req_free(void *arg)
 	free(p->events);
 	free(p->alerts);
 	free(p->feeds);
+	free(p->alert);
+	free(p->pairs);
+	free(p->evidence);
+	free(p->transitions);
 	free(p);
 }
 
@@ -208,6 +226,7 @@ page_alerts_cb(struct reply *r, PGresult *res)
 		a->event = page_keep(p, res, row, 10);
 		a->event_url = page_keep(p, res, row, 11);
 		a->silenced = PQgetvalue(res, row, 12)[0] == 't';
+		a->fingerprint = page_keep(p, res, row, 13);
 	}
 }
 
@@ -391,8 +410,9 @@ page_index(struct reply *r, const struct web_sources *src,
 	if (reply_query(r, "SELECT a.rule, a.series, a.severity, a.state, "
 	    PAGE_US("a.since") ", a.annotations->>'summary', a.value, "
 	    "a.threshold, a.baseline, s.unit, a.event, a.event_source, "
-	    "a.silenced FROM potash.alerts_now a LEFT JOIN potash.series s "
-	    "ON s.key = a.series WHERE a.state IN ('firing', 'pending') OR "
+	    "a.silenced, a.fingerprint FROM potash.alerts_now a LEFT JOIN "
+	    "potash.series s ON s.key = a.series WHERE a.state IN ('firing', "
+	    "'pending') OR "
 	    "(a.state = 'resolved' AND a.since > now() - interval '7 days') "
 	    "ORDER BY CASE a.state WHEN 'firing' THEN 0 WHEN 'pending' THEN 1 "
 	    "ELSE 2 END, a.since DESC LIMIT " PAGE_ALERTS_MAX, 0, NULL,
@@ -450,6 +470,240 @@ page_chart(struct reply *r, const char *key)
 		return;
 	if (reply_query(r, PAGE_SPANS_SQL("t.series = $1"), 1, params,
 	    page_spans_cb) == -1)
+		return;
+	(void)reply_query(r, page_events_sql, 0, NULL, page_events_cb);
+}
+
+/* The alert's row: alertpage_data without the arrays. */
+static void
+page_alert_cb(struct reply *r, PGresult *res)
+{
+	struct page_req		*p = reply_data(r);
+	struct alertpage_data	*a;
+
+	if (PQntuples(res) != 1)
+		return;
+	a = p->alert = xcalloc(1, sizeof(*a));
+	a->fingerprint = page_keep(p, res, 0, 0);
+	a->rule = page_keep(p, res, 0, 1);
+	a->kind = page_keep(p, res, 0, 2);
+	a->severity = page_keep(p, res, 0, 3);
+	a->state = page_keep(p, res, 0, 4);
+	a->since = reply_int(res, 0, 5);
+	a->updated = reply_int(res, 0, 6);
+	a->series = page_keep(p, res, 0, 7);
+	a->series_name = page_keep(p, res, 0, 8);
+	a->unit = page_keep(p, res, 0, 9);
+	a->value = page_double(res, 0, 10);
+	a->metric = page_double(res, 0, 11);
+	a->threshold = page_double(res, 0, 12);
+	a->baseline = page_double(res, 0, 13);
+	a->baseline_from = reply_int(res, 0, 14);
+	a->baseline_to = reply_int(res, 0, 15);
+	a->baseline_n = (long)reply_int(res, 0, 16);
+	a->event = page_keep(p, res, 0, 17);
+	a->event_url = page_keep(p, res, 0, 18);
+	a->flapping = PQgetvalue(res, 0, 19)[0] == 't';
+	a->silenced = PQgetvalue(res, 0, 20)[0] == 't';
+	a->rule_active = PQgetvalue(res, 0, 21)[0] == 't';
+	a->ntransitions_all = (size_t)reply_int(res, 0, 22);
+}
+
+/* Rows (group, name, value) by group: 0 labels, 1 annotations, 2 rule. */
+static void
+page_pairs_cb(struct reply *r, PGresult *res)
+{
+	struct page_req		*p = reply_data(r);
+	struct alertpage_pair	*pr;
+	int64_t			 g;
+	int			 row, n = PQntuples(res);
+
+	p->pairs = xcalloc((size_t)n + 1, sizeof(*p->pairs));
+	for (row = 0; row < n; row++) {
+		g = reply_int(res, row, 0);
+		if (g < 0 || g > 2)
+			continue;
+		pr = &p->pairs[p->npairs[0] + p->npairs[1] + p->npairs[2]];
+		pr->name = page_keep(p, res, row, 1);
+		pr->value = page_keep(p, res, row, 2);
+		p->npairs[g]++;
+	}
+}
+
+static void
+page_transitions_cb(struct reply *r, PGresult *res)
+{
+	struct page_req			*p = reply_data(r);
+	struct alertpage_transition	*t;
+	int				 row, n = PQntuples(res);
+
+	p->transitions = xcalloc((size_t)n + 1, sizeof(*p->transitions));
+	for (row = 0; row < n; row++) {
+		t = &p->transitions[row];
+		t->seq = (long)reply_int(res, row, 0);
+		t->at = reply_int(res, row, 1);
+		t->from = page_keep(p, res, row, 2);
+		t->to = page_keep(p, res, row, 3);
+		t->reason = page_keep(p, res, row, 4);
+		t->value = page_double(res, row, 5);
+		t->metric = page_double(res, row, 6);
+		t->threshold = page_double(res, row, 7);
+		t->baseline = page_double(res, row, 8);
+		t->event = page_keep(p, res, row, 9);
+		t->silenced = PQgetvalue(res, row, 10)[0] == 't';
+		t->flapping = PQgetvalue(res, row, 11)[0] == 't';
+	}
+	p->ntransitions = (size_t)n;
+}
+
+/* Rows (seq, period, value, known_at) of the latest evidence. */
+static void
+page_evidence_cb(struct reply *r, PGresult *res)
+{
+	struct page_req			*p = reply_data(r);
+	struct alertpage_evidence	*e;
+	int				 row, n = PQntuples(res);
+
+	p->evidence = xcalloc((size_t)n + 1, sizeof(*p->evidence));
+	for (row = 0; row < n; row++) {
+		e = &p->evidence[row];
+		p->evidence_seq = (long)reply_int(res, row, 0);
+		e->period = reply_int(res, row, 1);
+		e->value = page_double(res, row, 2);
+		e->known_at = reply_int(res, row, 3);
+	}
+	p->nevidence = (size_t)n;
+}
+
+static void
+page_send_html(struct reply *r, int status, char *html, size_t len)
+{
+	reply_send(r, status, "text/html; charset=utf-8", html, len, 1);
+	free(html);
+}
+
+static void
+page_alert_done(struct reply *r)
+{
+	struct page_req		*p = reply_data(r);
+	struct alertpage_data	*a = p->alert;
+	char			*html;
+	size_t			 len;
+
+	if (a == NULL) {
+		html = alertpage_error(404, "No alert with this fingerprint: "
+		    "it may belong to another database, or the link is wrong.",
+		    p->fingerprint, &len);
+		page_send_html(r, 404, html, len);
+		return;
+	}
+	page_attach_spans(p);
+	a->now = page_now();
+	a->version = POTASHD_VERSION;
+	a->labels = p->pairs;
+	a->nlabels = p->npairs[0];
+	a->annotations = p->pairs + p->npairs[0];
+	a->nannotations = p->npairs[1];
+	a->definition = p->pairs + p->npairs[0] + p->npairs[1];
+	a->ndefinition = p->npairs[2];
+	a->evidence = p->evidence;
+	a->nevidence = p->nevidence;
+	a->evidence_seq = p->evidence_seq;
+	a->transitions = p->transitions;
+	a->ntransitions = p->ntransitions;
+	a->chart = p->nseries > 0 ? &p->series[0] : NULL;
+	a->events = p->events;
+	a->nevents = p->nevents;
+	html = alertpage_render(a, &len);
+	page_send_html(r, 200, html, len);
+}
+
+char *
+page_alert_key(struct reply *r, const char *raw)
+{
+	char	*fp, *html;
+	size_t	 len;
+
+	fp = reply_decode(raw, strlen(raw), 0);
+	if (fp != NULL && dashboard_fingerprint_ok(fp))
+		return (fp);
+	html = alertpage_error(400, "Not an alert fingerprint: expected 16 "
+	    "lowercase hexadecimal digits.", fp != NULL ? fp : raw, &len);
+	free(fp);
+	page_send_html(r, 400, html, len);
+	return (NULL);
+}
+
+/* The alert of $1, found through its id (alert_transitions' index). */
+#define PAGE_ALERT_ID \
+    "(SELECT id FROM potash.alerts WHERE fingerprint = $1)"
+/* A jsonb column as an object: jsonb_each_text fails on anything else. */
+#define PAGE_OBJECT(x) \
+    "CASE WHEN jsonb_typeof(" x ") = 'object' THEN " x " ELSE '{}' END"
+
+void
+page_alert(struct reply *r, const char *fingerprint)
+{
+	struct page_req	*p;
+	const char	*params[2];
+	char		 limit[16];
+
+	p = xcalloc(1, sizeof(*p));
+	reply_set_data(r, p, page_req_free);
+	reply_on_done(r, page_alert_done);
+	p->fingerprint = page_keep_str(p, fingerprint);
+	snprintf(limit, sizeof(limit), "%d", PAGE_POINTS_MAX);
+	params[0] = fingerprint;
+	params[1] = limit;
+	if (reply_query(r, "SELECT a.fingerprint, a.rule, a.kind, a.severity, "
+	    "a.state, " PAGE_US("a.since") ", " PAGE_US("a.updated_at") ", "
+	    "a.series, s.name, s.unit, a.value, a.metric, a.threshold, "
+	    "a.baseline, " PAGE_US("a.baseline_from") ", "
+	    PAGE_US("a.baseline_to") ", a.baseline_n, a.event, "
+	    "a.event_source, a.flapping, a.silenced, a.rule_active, (SELECT "
+	    "count(*) FROM potash.alert_transitions t WHERE t.alert_id = "
+	    "a.id) FROM potash.alerts_now a LEFT JOIN potash.series s ON "
+	    "s.key = a.series WHERE a.fingerprint = $1", 1, params,
+	    page_alert_cb) == -1)
+		return;
+	if (reply_query(r, "SELECT 0, l.key, l.value FROM potash.alerts a, "
+	    "jsonb_each_text(" PAGE_OBJECT("a.labels") ") l WHERE "
+	    "a.fingerprint = $1 UNION ALL SELECT 1, n.key, n.value FROM "
+	    "potash.alerts a, jsonb_each_text(" PAGE_OBJECT("a.annotations")
+	    ") n WHERE a.fingerprint = $1 UNION ALL SELECT 2, d.key, d.value "
+	    "FROM potash.alerts a JOIN potash.rules u ON u.name = a.rule, "
+	    "jsonb_each_text(" PAGE_OBJECT("u.definition") ") d WHERE "
+	    "a.fingerprint = $1 ORDER BY 1, 2", 1, params,
+	    page_pairs_cb) == -1)
+		return;
+	if (reply_query(r, "SELECT seq, " PAGE_US("at") ", from_state, "
+	    "to_state, reason, value, metric, threshold, baseline, event, "
+	    "silenced, flapping FROM potash.alert_transitions WHERE alert_id "
+	    "= " PAGE_ALERT_ID " ORDER BY seq DESC LIMIT " PAGE_HISTORY_MAX,
+	    1, params, page_transitions_cb) == -1)
+		return;
+	if (reply_query(r, "SELECT t.seq, "
+	    PAGE_US("(e.x->>'period')::timestamptz") ", "
+	    "(e.x->>'value')::float8, "
+	    PAGE_US("(e.x->>'known_at')::timestamptz") " FROM (SELECT seq, "
+	    "evidence FROM potash.alert_transitions WHERE alert_id = "
+	    PAGE_ALERT_ID " AND jsonb_typeof(evidence) = 'array' AND "
+	    "evidence <> '[]' ORDER BY seq DESC LIMIT 1) t CROSS JOIN "
+	    "LATERAL jsonb_array_elements(t.evidence) WITH ORDINALITY AS "
+	    "e(x, n) ORDER BY e.n", 1, params, page_evidence_cb) == -1)
+		return;
+	/* The points nearest the alert's last change: "around it". */
+	if (reply_query(r, "SELECT s.key, s.name, s.unit, "
+	    PAGE_US("p.period") ", p.value::float8 FROM potash.alerts a JOIN "
+	    "potash.series s ON s.key = a.series LEFT JOIN LATERAL (SELECT "
+	    "c.period, c.value FROM potash.observations_current c WHERE "
+	    "c.series_id = s.id ORDER BY abs(extract(epoch FROM c.period) - "
+	    "extract(epoch FROM a.since)), c.period DESC LIMIT $2::int) p ON "
+	    "true WHERE a.fingerprint = $1 ORDER BY p.period", 2, params,
+	    page_series_cb) == -1)
+		return;
+	if (reply_query(r, PAGE_SPANS_SQL("t.alert_id = " PAGE_ALERT_ID), 1,
+	    params, page_spans_cb) == -1)
 		return;
 	(void)reply_query(r, page_events_sql, 0, NULL, page_events_cb);
 }

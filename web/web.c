@@ -82,12 +82,13 @@ enum web_route_kind {
 	WEB_OBSERVATIONS,
 	WEB_EVENTS,
 	WEB_ALERTS,
+	WEB_ALERT,
 };
 
 struct web_route {
 	enum web_route_kind	 kind;
 	const char		*prefix;	/* the whole path if no suffix */
-	const char		*suffix;	/* NULL: exact match */
+	const char		*suffix;	/* NULL: exact; "": any rest */
 	int			 db;		/* needs the database */
 	const char *const	*params;
 };
@@ -110,6 +111,7 @@ static const struct web_route web_routes[] = {
 	{ WEB_OBSERVATIONS, "/api/series/", "/observations", 1,
 	  web_range_params },
 	{ WEB_CHART, "/chart/", ".svg", 1, web_no_params },
+	{ WEB_ALERT, "/alerts/", "", 1, web_no_params },
 };
 
 static void	web_bind(struct web *);
@@ -496,7 +498,14 @@ web_dispatch(struct web *w, struct reply *r, struct evhttp_request *req)
 	}
 	if (reply_parse_params(r, rt->params) == -1)
 		return;
-	if (rt->suffix != NULL && (key = web_route_key(r, rt, path)) == NULL)
+	/* An alert's page answers its own 400, in HTML: people follow
+	 * these links from their mail. */
+	if (rt->kind == WEB_ALERT) {
+		if ((key = page_alert_key(r, path + strlen(rt->prefix))) ==
+		    NULL)
+			return;
+	} else if (rt->suffix != NULL &&
+	    (key = web_route_key(r, rt, path)) == NULL)
 		return;
 	if (rt->db && pg_state(w->src.pg) != PG_CONNECTED)
 		reply_error(r, 503, NULL, "database not connected");
@@ -530,6 +539,9 @@ web_dispatch(struct web *w, struct reply *r, struct evhttp_request *req)
 			break;
 		case WEB_ALERTS:
 			api_alerts(r);
+			break;
+		case WEB_ALERT:
+			page_alert(r, key);
 			break;
 		}
 	}

@@ -5,10 +5,10 @@
  * Owns the evhttp server, its listening socket, the bearer token, the
  * replies in flight (web/reply.h) and the metrics state (web/metrics.h).
  * Routes: /healthz and /readyz (here), /metrics (metrics.c), /api/...
- * (api.c), / and /chart/{key}.svg (page.c).  GET and HEAD only; every
- * answer carries the security headers; with a token configured every
- * route but /healthz wants "Authorization: Bearer <token>", compared in
- * constant time.  Handlers never block: what needs SQL queues a query on
+ * (api.c), /, /chart/{key}.svg and /alerts/{fingerprint} (page.c).  GET
+ * and HEAD only; every answer carries the security headers; with a token
+ * configured every route but /healthz wants "Authorization: Bearer
+ * <token>", compared in constant time.  Handlers never block: what needs SQL queues a query on
  * the daemon's connection and answers from its callback, or 503 when the
  * database is not usable.
  *

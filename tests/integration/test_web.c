@@ -15,6 +15,10 @@
  *   as %2F), /api/events and /api/alerts equal the database, page by
  *   page, with values as the stored decimal text; the dashboard and a
  *   chart are served as HTML and SVG;
+ * - /alerts/{fingerprint} (the notifications' link, and each row of the
+ *   dashboard's alert table) shows the firing alert with its summary,
+ *   threshold, evidence, transitions and rule as stored; 404 page for an
+ *   unknown fingerprint, 400 page for a malformed or hostile one;
  * - /readyz turns 503 while PostgreSQL is stopped (API 503, /metrics
  *   still served) and 200 again once it is back;
  * - with http.token_file, 401 without or with a wrong token, 200 with
@@ -1013,6 +1017,171 @@ test_token(void **state)
 	free(dir);
 }
 
+/* How many times needle occurs in hay (NULL: 0). */
+static long
+occurrences(const char *hay, const char *needle)
+{
+	long	n = 0;
+
+	while (hay != NULL && (hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return (n);
+}
+
+/* Fails with the page unless it holds want. */
+static void
+expect_in(const char *body, const char *want)
+{
+	if (strstr(body, want) == NULL) {
+		/* cmocka cuts long messages. */
+		fprintf(stderr, "--- page ---\n%s\n--- end ---\n", body);
+		fail_msg("no \"%s\" in the page above", want);
+	}
+}
+
+/* GET path: an HTML page with status, the page policy and the text. */
+static char *
+page(struct fx *f, const char *path, long status)
+{
+	struct resp	 r = fetch(f, path);
+	char		*body;
+
+	if (r.status != status)
+		fail_msg("GET %s: status %ld, want %ld: %s", path, r.status,
+		    status, r.body);
+	expect_header(&r, "Content-Type", "text/html; charset=utf-8");
+	expect_security(&r, 1);
+	assert_null(strstr(r.body, "<script"));
+	body = r.body;
+	r.body = NULL;
+	resp_free(&r);
+	return (body);
+}
+
+/*
+ * /alerts/{fingerprint}, the link of the notifications: the firing
+ * alert's page with its facts, evidence and history as stored; the
+ * dashboard's row links to it; 404 and 400 pages; HEAD.
+ */
+static void
+test_alert_page(void **state)
+{
+	struct fx	*f;
+	struct resp	 r;
+	char		*fp, *path, *body, *want, *v;
+	long		 n;
+
+	(void)state;
+	f = start("t_web_alert", NULL);
+	fp = db(f, "SELECT fingerprint FROM potash.alerts WHERE state = "
+	    "'firing'");
+	assert_int_equal(strlen(fp), 16);
+
+	/* The dashboard's alert table links to the page. */
+	body = page(f, "/", 200);
+	want = xasprintf("<a class=\"alert-link\" href=\"alerts/%s\">high</a>",
+	    fp);
+	if (strstr(body, want) == NULL)
+		fail_msg("no %s in the dashboard", want);
+	free(want);
+	free(body);
+
+	path = xasprintf("/alerts/%s", fp);
+	body = page(f, path, 200);
+	expect_in(body, "<h1>high</h1>");
+	expect_in(body, "<a href=\"../\">");
+	expect_in(body, "<span class=\"badge sev-critical "
+	    "st-firing\">firing</span> critical on <code>test/potash</code>");
+	expect_in(body, "<th scope=\"row\">Summary</th><td>potash "
+	    "401.5 above 400</td>");
+	expect_in(body, "<b>high</b> <span class=\"none\">"
+	    "(threshold)</span>");
+	/* The stored state: past the crossing, the clear level holds. */
+	v = db(f, "SELECT value || ' USD/t</span></td></tr>\n<tr><th "
+	    "scope=\"row\">Threshold</th><td><span class=\"num\">' || "
+	    "threshold || ' USD/t' FROM potash.alerts WHERE state = "
+	    "'firing'");
+	expect_in(body, v);
+	free(v);
+	want = xasprintf("<code>%s</code>", fp);
+	expect_in(body, want);
+	free(want);
+	/* Its chart, and each stored transition, newest first. */
+	assert_int_equal(occurrences(body, "<svg "), 1);
+	n = testd_count(f->conn, "SELECT count(*) FROM "
+	    "potash.alert_transitions t JOIN potash.alerts a ON a.id = "
+	    "t.alert_id WHERE a.state = 'firing'");
+	assert_true(n >= 1);
+	assert_int_equal(occurrences(strstr(body, "<section id=\"history\">"),
+	    "<td class=\"num\">"), n);
+	expect_in(body, "inactive \xe2\x86\x92 <span class=\""
+	    "badge sev-critical st-firing\">firing</span></td><td>condition"
+	    "</td>");
+	/* The evidence: the observations that crossed, as stored. */
+	v = db(f, "SELECT jsonb_array_length(evidence) FROM "
+	    "potash.alert_transitions t JOIN potash.alerts a ON a.id = "
+	    "t.alert_id WHERE a.state = 'firing' AND t.to_state = 'firing'");
+	want = xasprintf("The %s observation%s compared by change", v,
+	    strcmp(v, "1") == 0 ? "" : "s");
+	expect_in(body, want);
+	free(want);
+	free(v);
+	assert_non_null(strstr(strstr(body, "<section id=\"evidence\">"),
+	    "401.5 USD/t"));
+	/* The rule as loaded, and its annotations. */
+	expect_in(body, "<code>above</code></td><td>400</td>");
+	expect_in(body, "<code>summary</code></td><td>potash "
+	    "401.5 above 400</td>");
+	free(body);
+
+	r = fetch_as(f, "HEAD", path, NULL);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.len, 0);
+	expect_security(&r, 1);
+	resp_free(&r);
+	free(path);
+
+	/* Unknown: 404; not a fingerprint: 400; both pages, escaped. */
+	body = page(f, "/alerts/0123456789abcdef", 404);
+	expect_in(body, "<h1>404</h1>");
+	expect_in(body, "<code>0123456789abcdef</code>");
+	free(body);
+	body = page(f, "/alerts/0123456789ABCDEF", 400);
+	expect_in(body, "<h1>400</h1>");
+	free(body);
+	body = page(f, "/alerts/123", 400);
+	free(body);
+	path = xasprintf("/alerts/%s/x", fp);
+	body = page(f, path, 400);
+	free(body);
+	free(path);
+	body = page(f, "/alerts/%3Cscript%3Ealert(1)%3C%2Fscript%3E", 400);
+	expect_in(body, "<code>&lt;script&gt;alert(1)&lt;/script"
+	    "&gt;</code>");
+	free(body);
+	body = page(f, "/alerts/%zz", 400);
+	free(body);
+	body = page(f, "/alerts/'%20OR%20'1'='1", 400);
+	free(body);
+	/* A fingerprint is matched as a value, never pasted into SQL. */
+	assert_int_equal(testd_count(f->conn, "SELECT count(*) FROM "
+	    "potash.alerts"), testd_count(f->conn, "SELECT count(*) FROM "
+	    "potash.alerts WHERE fingerprint ~ '^[0-9a-f]{16}$'"));
+	/* The percent-encoded spelling of a fingerprint is the same page. */
+	path = xasprintf("/alerts/%%%02x%s", fp[0], fp + 1);
+	body = page(f, path, 200);
+	free(body);
+	free(path);
+	r = fetch(f, "/alerts/");
+	assert_int_equal(r.status, 404);
+	resp_free(&r);
+	expect_400(f, "/alerts/0123456789abcdef?x=1", "x");
+	free(fp);
+	finish(f);
+}
+
 int
 main(void)
 {
@@ -1020,6 +1189,7 @@ main(void)
 		cmocka_unit_test_teardown(test_basics, teardown),
 		cmocka_unit_test_teardown(test_metrics, teardown),
 		cmocka_unit_test_teardown(test_api, teardown),
+		cmocka_unit_test_teardown(test_alert_page, teardown),
 		cmocka_unit_test_teardown(test_outage, teardown),
 		cmocka_unit_test_teardown(test_reload, teardown),
 		cmocka_unit_test_teardown(test_token, teardown),

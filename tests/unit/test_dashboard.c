@@ -11,8 +11,13 @@
  * many ranges; charts of no, one, equal, negative, huge, tiny and NaN
  * values; hostile strings everywhere, which must come out as text; the
  * same bytes twice; 50 series of 400 points in well under 50 ms.
+ * The alert page (web/alertpage) of the firing alert: facts, evidence,
+ * history newest first, labels, annotations, the rule, its chart; with
+ * no chart, evidence or history; hostile strings; the 404 and 400 pages;
+ * the dashboard's rows linked to it only by a well-formed fingerprint.
  * Pages and charts are handed to Debian's /usr/bin/python3 (html.parser
- * with a tag-balance check, and xml.etree) as independent parsers.
+ * with a tag-balance check, and xml.etree) as independent parsers; links
+ * may only go to http(s), to "#", "../" or "alerts/" and a fingerprint.
  *
  * If POTASH_DASHBOARD_SAMPLE is set, the realistic page is written there
  * (to look at it in a browser).
@@ -38,6 +43,7 @@
 #include "util/civil.h"
 #include "util/url.h"
 #include "util/xmalloc.h"
+#include "web/alertpage.h"
 #include "web/dashboard.h"
 #include "web/html.h"
 #include "web/svg.h"
@@ -51,7 +57,7 @@
 /* The independent checker, run with Debian's Python. */
 /* In lines: C17 promises no string literal past 4095 bytes. */
 static const char *const check_py[] = {
-"import sys, html.parser, xml.etree.ElementTree as ET\n",
+"import re, sys, html.parser, xml.etree.ElementTree as ET\n",
 "VOID = {'area','base','br','col','embed','hr','img','input','link',\n",
 "        'meta','source','track','wbr'}\n",
 "BANNED = {'script','iframe','object','embed','img','form','link',\n",
@@ -66,7 +72,8 @@ static const char *const check_py[] = {
 "            errors.append('%s: attribute %s on <%s>' % (where, k, tag))\n",
 "        if k in ('href', 'src', 'xlink:href') or k.endswith('}href'):\n",
 "            if not (v.startswith('https://') or v.startswith('http://')\n",
-"                    or v.startswith('#')):\n",
+"                    or v.startswith('#') or v == '../'\n",
+"                    or re.fullmatch('alerts/[0-9a-f]{16}', v)):\n",
 "                errors.append('%s: %s=%r' % (where, k, v))\n",
 "class P(html.parser.HTMLParser):\n",
 "    def __init__(self):\n",
@@ -275,7 +282,8 @@ build(void)
 	    "Potash 352.5 USD/t, 4.1% above its level before the US easing",
 	    352.5, 350, 338.6, "USD/t",
 	    "US general_license OFAC GL 13 (2025-12-13)",
-	    "https://ofac.treasury.gov/recent-actions/20251213", 0 };
+	    "https://ofac.treasury.gov/recent-actions/20251213", 0,
+	    "3f2a9c0d5e6b7a81" };
 	alerts[3] = (struct dashboard_alert){ "feed-silent", "yahoo/NTR",
 	    "info", "firing", day(2026, 1, 19) + 7 * USEC_HOUR,
 	    "No observation for 36 hours", NAN, NAN, NAN, NULL, NULL, NULL,
@@ -563,12 +571,16 @@ test_page(void **state)
 	assert_non_null(strstr(page, ">no data yet</text>"));
 
 	/* Alerts: firing (critical, then info), pending, resolved. */
-	a = strstr(page, ">potash-move-after-easing</b>");
+	a = strstr(page, ">potash-move-after-easing</a></b>");
 	b = strstr(page, ">feed-silent</b>");
 	c = strstr(page, ">belarus-exports-drop</b>");
 	d = strstr(page, ">potash-price-spike</b>");
 	assert_true(a != NULL && b != NULL && c != NULL && d != NULL);
 	assert_true(a < b && b < c && c < d);
+	/* Only the row with a fingerprint links to its page. */
+	assert_non_null(strstr(page, "<b><a class=\"alert-link\" href=\""
+	    "alerts/3f2a9c0d5e6b7a81\">potash-move-after-easing</a></b>"));
+	assert_int_equal(count(page, "class=\"alert-link\""), 1);
 	assert_non_null(strstr(page, "<span class=\"badge sev-critical "
 	    "st-firing\">firing</span>"));
 	assert_non_null(strstr(page, "<span class=\"badge sev-warning "
@@ -876,7 +888,7 @@ test_escaping(void **state)
 	    "x/<script>alert(1)</script>", "critical", "firing<b>",
 	    day(2025, 2, 1), "summary <b onmouseover=\"alert(7)\">&amp; \x01"
 	    "\xff", 1, 2, 3, "<sup>t</sup>", "event <i>x</i>",
-	    "javascript:alert(8)", 0 };
+	    "javascript:alert(8)", 0, "0123456789abcdef\"><script>" };
 	struct dashboard_feed	fd = { "feed\"/><script>alert(9)</script>",
 	    day(2025, 3, 1), 0, "error <![CDATA[ ]]> --> <!--", 0, 1 };
 	struct dashboard_data	dd = { day(2025, 3, 10), "<v>", &s, 1, &ev,
@@ -894,6 +906,7 @@ test_escaping(void **state)
 	assert_null(strstr(page, "<![CDATA["));
 	assert_null(strstr(page, "<!--"));
 	assert_null(strstr(page, "href=\"javascript"));
+	assert_null(strstr(page, "alert-link"));
 	/* Attribute syntax survives only as text: quotes are escaped. */
 	assert_null(strstr(page, "onclick=\""));
 	assert_null(strstr(page, "onload='"));
@@ -1037,6 +1050,348 @@ test_speed(void **state)
 	free(s);
 }
 
+/* The firing alert of the realistic page, as its page shows it. */
+static void
+alert_data(struct alertpage_data *d, struct alertpage_pair *pairs,
+    struct alertpage_evidence *ev, struct alertpage_transition *tr)
+{
+	pairs[0] = (struct alertpage_pair){ "region", "BY" };
+	pairs[1] = (struct alertpage_pair){ "team", "market" };
+	pairs[2] = (struct alertpage_pair){ "description", "Monthly IMF "
+	    "price against its mean of Sep-Dec 2025" };
+	pairs[3] = (struct alertpage_pair){ "summary", "Potash 352.5 USD/t, "
+	    "4.1% above its level before the US easing" };
+	pairs[4] = (struct alertpage_pair){ "above", "3" };
+	pairs[5] = (struct alertpage_pair){ "kind", "since_event" };
+	pairs[6] = (struct alertpage_pair){ "series", "fred/PPOTASHUSDM" };
+	ev[0] = (struct alertpage_evidence){ day(2025, 10, 1), 358,
+	    day(2025, 11, 14) };
+	ev[1] = (struct alertpage_evidence){ day(2025, 11, 1), 352,
+	    day(2025, 12, 12) };
+	ev[2] = (struct alertpage_evidence){ day(2025, 12, 1), 352.5,
+	    day(2025, 12, 15) + 21 * USEC_HOUR };
+	tr[0] = (struct alertpage_transition){ 2, day(2025, 12, 15) +
+	    21 * USEC_HOUR, "pending", "firing", "for", 352.5, 4.1, 3, 338.6,
+	    "US general_license OFAC GL 13 (2025-12-13)", 0, 0 };
+	tr[1] = (struct alertpage_transition){ 1, day(2025, 12, 15) +
+	    20 * USEC_HOUR, "inactive", "pending", "condition", 352.5, 4.1, 3,
+	    338.6, "US general_license OFAC GL 13 (2025-12-13)", 0, 0 };
+	memset(d, 0, sizeof(*d));
+	d->now = data.now;
+	d->version = "0.1.0";
+	d->fingerprint = "3f2a9c0d5e6b7a81";
+	d->rule = "potash-move-after-easing";
+	d->kind = "since_event";
+	d->severity = "critical";
+	d->state = "firing";
+	d->since = day(2025, 12, 15) + 21 * USEC_HOUR;
+	d->updated = d->since;
+	d->series = "fred/PPOTASHUSDM";
+	d->series_name = "Potash (potassium chloride), world price";
+	d->unit = "USD/t";
+	d->value = 352.5;
+	d->metric = 4.1;
+	d->threshold = 3;
+	d->baseline = 338.6;
+	d->baseline_from = day(2025, 9, 1);
+	d->baseline_to = day(2025, 12, 1);
+	d->baseline_n = 4;
+	d->event = "US general_license OFAC GL 13 (2025-12-13)";
+	d->event_url = "https://ofac.treasury.gov/recent-actions/20251213";
+	d->rule_active = 1;
+	d->labels = &pairs[0];
+	d->nlabels = 2;
+	d->annotations = &pairs[2];
+	d->nannotations = 2;
+	d->definition = &pairs[4];
+	d->ndefinition = 3;
+	d->evidence = ev;
+	d->nevidence = 3;
+	d->evidence_seq = 2;
+	d->transitions = tr;
+	d->ntransitions = 2;
+	d->ntransitions_all = 2;
+	d->chart = &series[0];
+	d->events = events;
+	d->nevents = 7;
+}
+
+/* Runs the checker on page, which must show texts (lines). */
+static void
+check_page(const char *name, const char *page, const char *texts)
+{
+	char	*dir = NULL, *p1, *p2 = NULL, *files;
+
+	p1 = temp_file(&dir, name, page);
+	if (texts != NULL)
+		p2 = temp_file(&dir, "texts", texts);
+	files = xasprintf("%s %s", p1, p2 != NULL ? p2 : "");
+	check("html", files);
+	assert_int_equal(unlink(p1), 0);
+	if (p2 != NULL)
+		assert_int_equal(unlink(p2), 0);
+	assert_int_equal(rmdir(dir), 0);
+	free(files);
+	free(p1);
+	free(p2);
+	free(dir);
+}
+
+static void
+test_alert_page(void **state)
+{
+	struct alertpage_data		d;
+	struct alertpage_pair		pairs[7];
+	struct alertpage_evidence	ev[3];
+	struct alertpage_transition	tr[2];
+	char				*page, *sec, *again;
+	const char			*a, *b;
+	size_t				 len;
+
+	alert_data(&d, pairs, ev, tr);
+	page = alertpage_render(&d, &len);
+	assert_int_equal(strlen(page), len);
+	assert_true(strncmp(page, "<!DOCTYPE html>\n<html lang=\"en\">", 32)
+	    == 0);
+	assert_non_null(strstr(page, "<title>potash-move-after-easing "
+	    "\xc2\xb7 potashd</title>"));
+	/* The dashboard refreshes itself; a page read from a mail does not. */
+	assert_null(strstr(page, "http-equiv"));
+	assert_null(strstr(page, "<script"));
+	assert_null(strstr(page, "nan"));
+	assert_non_null(strstr(page, "<a href=\"../\">\xe2\x86\x90 dashboard"
+	    "</a>"));
+	assert_non_null(strstr(page, "<h1>potash-move-after-easing</h1>"));
+	assert_non_null(strstr(page, "<span class=\"badge sev-critical "
+	    "st-firing\">firing</span> critical on <code>fred/PPOTASHUSDM"
+	    "</code>"));
+
+	/* The facts. */
+	sec = between(page, "<section id=\"alert\">", "</section>");
+	assert_non_null(sec);
+	assert_non_null(strstr(sec, "<th scope=\"row\">Summary</th><td>Potash "
+	    "352.5 USD/t, 4.1% above its level before the US easing</td>"));
+	assert_non_null(strstr(sec, "since 2025-12-15 21:00 UTC (35 d ago)"));
+	assert_non_null(strstr(sec, "<b>potash-move-after-easing</b> <span "
+	    "class=\"none\">(since_event)</span></td>"));
+	assert_null(strstr(sec, "no longer in the configuration"));
+	assert_non_null(strstr(sec, "Potash (potassium chloride), world price"
+	    "<span class=\"sub\"><code>fred/PPOTASHUSDM</code></span>"));
+	assert_non_null(strstr(sec, "<th scope=\"row\">Value</th><td><span "
+	    "class=\"num\">352.5 USD/t</span>"));
+	/* A percent change: neither it nor its threshold is in USD/t. */
+	assert_non_null(strstr(sec, "<th scope=\"row\">Compared</th><td><span "
+	    "class=\"num\">4.1</span>"));
+	assert_non_null(strstr(sec, "<th scope=\"row\">Threshold</th><td><span"
+	    " class=\"num\">3</span></td>"));
+	assert_non_null(strstr(sec, "338.6 USD/t</span><span class=\"sub\">"
+	    "from 2025-09-01 00:00 UTC to 2025-12-01 00:00 UTC</span><span "
+	    "class=\"sub\">4 observations</span>"));
+	assert_non_null(strstr(sec, "US general_license OFAC GL 13 "
+	    "(2025-12-13)<span class=\"sub\">source: <a href=\"https://ofac."
+	    "treasury.gov/recent-actions/20251213\" rel=\"noopener "
+	    "noreferrer\">ofac.treasury.gov</a>"));
+	assert_non_null(strstr(sec, "<code>3f2a9c0d5e6b7a81</code>"));
+	free(sec);
+
+	/* The chart: the series with this alert's spans and the events. */
+	assert_int_equal(count(page, "<svg "), 1);
+	assert_int_equal(count(page, "<rect class=\"span\""), 2);
+	assert_int_equal(count(page, "<g class=\"ev ev-ease\">"), 2);
+
+	/* Evidence, oldest first, periods as the monthly series has them. */
+	sec = between(page, "<section id=\"evidence\">", "</section>");
+	assert_non_null(sec);
+	assert_non_null(strstr(sec, "The 3 observations compared by change "
+	    "#2, oldest first."));
+	a = strstr(sec, "Oct 2025");
+	b = strstr(sec, "Dec 2025");
+	assert_true(a != NULL && b != NULL && a < b);
+	assert_non_null(strstr(sec, "<span class=\"num\">358 USD/t</span>"));
+	assert_non_null(strstr(sec, "2025-11-14 00:00 UTC"));
+	free(sec);
+
+	/* History, newest first; the change that brought the evidence. */
+	sec = between(page, "<section id=\"history\">", "</section>");
+	assert_non_null(sec);
+	assert_null(strstr(sec, "<caption"));
+	assert_int_equal(count(sec, "<tr"), 3);
+	a = strstr(sec, "<tr class=\"current\"><td class=\"num\">2</td>");
+	b = strstr(sec, "<tr><td class=\"num\">1</td>");
+	assert_true(a != NULL && b != NULL && a < b);
+	assert_non_null(strstr(sec, "pending \xe2\x86\x92 <span class=\"badge "
+	    "sev-critical st-firing\">firing</span></td><td>for</td>"));
+	assert_non_null(strstr(sec, "inactive \xe2\x86\x92 <span class=\""
+	    "badge sev-critical st-pending\">pending</span></td><td>"
+	    "condition</td>"));
+	free(sec);
+
+	/* Labels, annotations and the rule, each in its table. */
+	sec = between(page, "<section id=\"labels\">", "</section>");
+	assert_non_null(sec);
+	assert_non_null(strstr(sec, "<tr><td><code>region</code></td><td>BY"
+	    "</td></tr>\n<tr><td><code>team</code></td><td>market</td></tr>"));
+	free(sec);
+	sec = between(page, "<section id=\"annotations\">", "</section>");
+	assert_non_null(sec);
+	assert_non_null(strstr(sec, "<code>description</code></td><td>Monthly"
+	    " IMF price"));
+	free(sec);
+	sec = between(page, "<section id=\"rule\">", "</section>");
+	assert_non_null(sec);
+	assert_non_null(strstr(sec, "<code>kind</code></td><td>since_event"));
+	assert_non_null(strstr(sec, "<code>above</code></td><td>3</td>"));
+	free(sec);
+
+	check_page("alert.html", page, "Potash 352.5 USD/t, 4.1% above its "
+	    "level before the US easing\nfred/PPOTASHUSDM\nmarket\n");
+	again = alertpage_render(&d, NULL);
+	assert_string_equal(page, again);
+	free(again);
+	free(page);
+
+	/* Nothing but the row: a rule gone, no series, no history. */
+	d.chart = NULL;
+	d.nevidence = 0;
+	d.ntransitions = 0;
+	d.ntransitions_all = 0;
+	d.nlabels = d.nannotations = d.ndefinition = 0;
+	d.rule_active = 0;
+	d.series_name = NULL;
+	d.metric = d.value;
+	d.baseline = NAN;
+	d.event = NULL;
+	d.state = "resolved";
+	d.silenced = 1;
+	page = alertpage_render(&d, NULL);
+	assert_int_equal(count(page, "<svg"), 0);
+	assert_null(strstr(page, "id=\"chart\""));
+	assert_null(strstr(page, "Compared"));
+	assert_null(strstr(page, "Baseline"));
+	assert_non_null(strstr(page, "no longer in the configuration"));
+	assert_non_null(strstr(page, "No observations recorded with the "
+	    "latest change."));
+	assert_non_null(strstr(page, "No transitions recorded."));
+	assert_non_null(strstr(page, "No labels."));
+	assert_non_null(strstr(page, "The rule is not in the database any "
+	    "more."));
+	assert_non_null(strstr(page, "<span class=\"badge sev-critical "
+	    "st-resolved\">resolved</span>"));
+	assert_non_null(strstr(page, "<span class=\"badge muted\">silenced"
+	    "</span>"));
+	/* The threshold is in the series' unit when the value is compared. */
+	assert_non_null(strstr(page, "<th scope=\"row\">Threshold</th><td>"
+	    "<span class=\"num\">3 USD/t</span>"));
+	check_page("bare.html", page, NULL);
+	free(page);
+
+	/* A long history is cut, and says so. */
+	alert_data(&d, pairs, ev, tr);
+	d.ntransitions_all = 250;
+	page = alertpage_render(&d, NULL);
+	assert_non_null(strstr(page, "<caption class=\"empty\">The latest 2 "
+	    "of 250 changes.</caption>"));
+	free(page);
+}
+
+static void
+test_alert_page_escaping(void **state)
+{
+	struct alertpage_pair		pairs[3] = {
+		{ "<b>team</b>", "\"><script>alert(1)</script>" },
+		{ "summary", "<img src=x onerror=alert(2)>" },
+		{ "series", "x/<script>alert(3)</script>" },
+	};
+	struct alertpage_evidence	ev = { day(2025, 2, 1), 2, 0 };
+	struct alertpage_transition	tr = { 1, day(2025, 2, 1),
+	    "<i>inactive</i>", "firing\" onclick=\"x", "<u>cond</u>", 2, 2,
+	    1, NAN, "<svg onload=alert(4)>", 1, 1 };
+	struct alertpage_data		d;
+	char				*page;
+
+	memset(&d, 0, sizeof(d));
+	d.now = data.now;
+	d.version = "<v>";
+	d.fingerprint = "\"><script>alert(5)</script>";
+	d.rule = "</title><script>alert(6)</script>";
+	d.kind = "<k>";
+	d.severity = "critical' onload='x";
+	d.state = "<s>";
+	d.series = "x/<script>alert(3)</script>";
+	d.series_name = "<script>alert(7)</script>";
+	d.unit = "<sup>t</sup>";
+	d.value = 2;
+	d.metric = 2;
+	d.threshold = 1;
+	d.baseline = NAN;
+	d.event = "<i>event</i>";
+	d.event_url = "javascript:alert(8)";
+	d.labels = &pairs[0];
+	d.nlabels = 1;
+	d.annotations = &pairs[1];
+	d.nannotations = 1;
+	d.definition = &pairs[2];
+	d.ndefinition = 1;
+	d.evidence = &ev;
+	d.nevidence = 1;
+	d.evidence_seq = 1;
+	d.transitions = &tr;
+	d.ntransitions = 1;
+	d.ntransitions_all = 1;
+	page = alertpage_render(&d, NULL);
+	assert_null(strstr(page, "<script"));
+	assert_null(strstr(page, "<img"));
+	assert_null(strstr(page, "<i>"));
+	assert_null(strstr(page, "<u>"));
+	assert_null(strstr(page, "<sup>"));
+	assert_null(strstr(page, "<k>"));
+	assert_null(strstr(page, "<svg"));
+	assert_null(strstr(page, "href=\"javascript"));
+	assert_null(strstr(page, "onclick=\""));
+	assert_null(strstr(page, "critical'"));
+	assert_non_null(strstr(page, "<title>&lt;/title&gt;&lt;script&gt;"
+	    "alert(6)&lt;/script&gt; \xc2\xb7 potashd</title>"));
+	assert_non_null(strstr(page, "source: javascript:alert(8)"));
+	/* An unknown severity and state are no class names. */
+	assert_non_null(strstr(page, "<span class=\"badge sev-other "
+	    "st-resolved\">&lt;s&gt;</span>"));
+	check_page("hostile-alert.html", page, "x/<script>alert(3)</script>\n"
+	    "<script>alert(7)</script>\n\"><script>alert(1)</script>\n"
+	    "<img src=x onerror=alert(2)>\n<svg onload=alert(4)>\n");
+	free(page);
+}
+
+static void
+test_alert_error_pages(void **state)
+{
+	char	*page;
+	size_t	 len;
+
+	page = alertpage_error(404, "No alert with this fingerprint.",
+	    "0123456789abcdef", &len);
+	assert_int_equal(strlen(page), len);
+	assert_non_null(strstr(page, "<title>404 \xc2\xb7 potashd</title>"));
+	assert_non_null(strstr(page, "<h1>404</h1>\n<p class=\"meta\">No alert "
+	    "with this fingerprint.</p>"));
+	assert_non_null(strstr(page, "Asked for: <code>0123456789abcdef"
+	    "</code>"));
+	assert_non_null(strstr(page, "<a href=\"../\">"));
+	check_page("404.html", page, NULL);
+	free(page);
+
+	page = alertpage_error(400, "Not an alert fingerprint.",
+	    "<script>alert(1)</script>", NULL);
+	assert_null(strstr(page, "<script"));
+	assert_non_null(strstr(page, "<code>&lt;script&gt;alert(1)&lt;/script"
+	    "&gt;</code>"));
+	check_page("400.html", page, "<script>alert(1)</script>\n");
+	free(page);
+
+	page = alertpage_error(404, "Gone.", NULL, NULL);
+	assert_null(strstr(page, "Asked for"));
+	free(page);
+}
+
 static int
 setup(void **state)
 {
@@ -1061,6 +1416,9 @@ main(void)
 		cmocka_unit_test(test_wellformed),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_speed),
+		cmocka_unit_test(test_alert_page),
+		cmocka_unit_test(test_alert_page_escaping),
+		cmocka_unit_test(test_alert_error_pages),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, NULL));
