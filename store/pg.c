@@ -423,7 +423,9 @@ pg_next(struct pg *pg)
 	if (pg->busy || pg->state != PG_CONNECTED ||
 	    (q = TAILQ_FIRST(&pg->queue)) == NULL)
 		return;
-	if (q->simple)
+	/* COPY goes through the simple protocol too, so that statements
+	 * may come before it in the same round trip ("BEGIN; COPY ..."). */
+	if (q->simple || q->copy != NULL)
 		ok = PQsendQuery(pg->conn, q->sql);
 	else
 		ok = PQsendQueryParams(pg->conn, q->sql, q->nparams, NULL,

@@ -67,8 +67,10 @@ int		 pg_query_simple(struct pg *, const char *, pg_result_cb,
 		    void *);
 /*
  * Queues "COPY ... FROM STDIN" (sql) and streams len bytes of data (in the
- * COPY format the statement names) without blocking.  data is borrowed:
- * it must stay valid until the callback.  Returns 0 or -1 as pg_query.
+ * COPY format the statement names) without blocking.  sql goes as a simple
+ * query: parameterless statements may precede the COPY in it ("BEGIN;
+ * COPY ..."), one round trip for all.  data is borrowed: it must stay
+ * valid until the callback.  Returns 0 or -1 as pg_query.
  */
 int		 pg_copy(struct pg *, const char *, const void *, size_t,
 		    pg_result_cb, void *);

@@ -10,9 +10,20 @@
  *   first.  The spool is replayed before the memory queue is used again.
  * - One transaction at a time; its batches stay queued (memory) or
  *   unconsumed (spool) until COMMIT is confirmed.
- * - Exactly once: each record carries a batch id; store_batch() skips an
- *   id already stored, so a replay after a crash or a lost COMMIT reply
+ * - Exactly once: each record carries a batch id; store_batches() skips
+ *   an id already stored, so a replay after a crash or a lost COMMIT reply
  *   writes nothing twice.
+ * - Compact: a waiting batch is its encoded record and a few numbers; its
+ *   header is decoded only when its transaction is built.
+ * - The series cache (key -> id, and a hash of the description last
+ *   written) holds only what committed transactions told us: answers of a
+ *   transaction are applied at its COMMIT, dropped on rollback, and the
+ *   whole cache is forgotten when the connection is lost (the next server
+ *   may be another) or when store_batches() says series were deleted or
+ *   re-keyed since we learned the ids (potash.series_epoch moved; SQLSTATE
+ *   PW001: the transaction is then retried at once, by keys).  A series
+ *   deleted while our transaction runs is not detected (observations have
+ *   no foreign key since 0007).
  */
 #include <sys/queue.h>
 
@@ -23,6 +34,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
 #include <event2/event.h>
 #include <libpq-fe.h>
 
@@ -30,26 +42,53 @@
 #include "store/batchrec.h"
 #include "store/spool.h"
 #include "store/writer.h"
+#include "util/buf.h"
 #include "util/xmalloc.h"
 
 #define WRITER_RETRY_INITIAL	500000		/* usec */
 #define WRITER_RETRY_MAX	30000000	/* usec */
 #define WRITER_REJECT_AFTER	3		/* data errors before giving up */
-
-struct writer;
+#define WRITER_CACHE_MAX	(1u << 20)	/* series entries, then forget */
+#define WRITER_SETS_MAX		4096		/* description sets remembered */
+#define WRITER_SQLSTATE_STALE	"PW001"		/* see 0013_store_batches.sql */
 
 struct wrec {
 	TAILQ_ENTRY(wrec)	 entry;
-	struct writer		*w;
 	char			*data;		/* NULL: a spool record */
-	const char		*body;		/* the COPY data */
 	size_t			 len;
-	struct batchrec_meta	 meta;
+	size_t			 rows;
 	uint64_t		 accepted;	/* monotonic usec */
+	uint64_t		*raw;		/* writer_series_raw of the */
+	size_t			 nraw;		/* descriptions kept, in order */
+	int			 decoded;	/* meta is filled */
+	struct batchrec_meta	 meta;
 	struct writer_counts	 counts;
-	int			 stored;	/* store_batch answered */
+	int			 stored;	/* store_batches answered */
 };
 TAILQ_HEAD(wrecs, wrec);
+
+/* A series the database told us about. */
+struct wseries {
+	char		*key;		/* NULL: a free slot */
+	int64_t		 id;		/* 0: not known yet */
+	uint64_t	 desc;		/* hash of the description written; 0 */
+	uint64_t	 raw;		/* the same as the collector gave it */
+	uint64_t	 sraw;		/* that of the last batch submitted */
+	uint64_t	 tx;		/* the transaction of the p fields */
+	int64_t		 pid;		/* answered in that transaction */
+	uint64_t	 pdesc;		/* sent in that transaction */
+	uint64_t	 praw;
+};
+
+struct wcache {
+	struct wseries	*slots;
+	size_t		 cap;		/* a power of two, or 0 */
+	size_t		 n;
+	uint64_t	*sets;		/* hashes of whole description arrays */
+	size_t		 nsets;
+	int64_t		 epoch;		/* potash.series_epoch of the ids; 0 */
+	int64_t		 tx_epoch;	/* as answered in the transaction */
+};
 
 struct writer {
 	struct event_base	*base;
@@ -74,6 +113,19 @@ struct writer {
 	char			 tx_sqlstate[6];
 	int			 data_failures;
 	int			 one_at_a_time;
+	uint64_t		 tx_serial;	/* numbers transactions */
+	struct wrec		**txv;		/* txq as an array, by b - 1 */
+	size_t			 ntxv;
+	size_t			 ntxv_cap;
+	const char		*tx_spool_rec;	/* while building from the spool */
+	struct buf		 tx_copy;	/* the stage's COPY data */
+	char			**tx_keys;	/* series touched: apply at COMMIT */
+	size_t			 ntx_keys;
+	size_t			 captx_keys;
+	uint64_t		*tx_sets;	/* description arrays sent */
+	size_t			 ntx_sets;
+	size_t			 captx_sets;
+	struct wcache		 cache;
 
 	struct event		*ev_delay;
 	struct event		*ev_retry;
@@ -112,12 +164,108 @@ writer_tv(uint64_t usec)
 	return (tv);
 }
 
+/* FNV-1a, 64 bits; never 0, which means "none" in the cache. */
+static uint64_t
+writer_hash(const char *s, size_t len)
+{
+	uint64_t	h = 14695981039346656037u;
+	size_t		i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211u;
+	}
+	return (h != 0 ? h : 1);
+}
+
+static void
+writer_cache_clear(struct wcache *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->cap; i++)
+		free(c->slots[i].key);
+	free(c->slots);
+	free(c->sets);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The entry of key, or NULL; with create, a new empty one if missing. */
+static struct wseries *
+writer_cache_get(struct wcache *c, const char *key, size_t len, int create)
+{
+	struct wseries	*e, *old;
+	size_t		 i, oldcap;
+
+	if (c->cap == 0) {
+		if (!create)
+			return (NULL);
+		c->cap = 1024;
+		c->slots = xcalloc(c->cap, sizeof(*c->slots));
+	}
+	for (i = writer_hash(key, len) & (c->cap - 1); ;
+	    i = (i + 1) & (c->cap - 1)) {
+		e = &c->slots[i];
+		if (e->key == NULL)
+			break;
+		if (strncmp(e->key, key, len) == 0 && e->key[len] == '\0')
+			return (e);
+	}
+	if (!create)
+		return (NULL);
+	if ((c->n + 1) * 2 > c->cap) {
+		/* Keep the table at most half full. */
+		old = c->slots;
+		oldcap = c->cap;
+		c->cap *= 2;
+		c->slots = xcalloc(c->cap, sizeof(*c->slots));
+		for (i = 0; i < oldcap; i++) {
+			size_t	j;
+
+			if (old[i].key == NULL)
+				continue;
+			for (j = writer_hash(old[i].key, strlen(old[i].key)) &
+			    (c->cap - 1); c->slots[j].key != NULL;
+			    j = (j + 1) & (c->cap - 1))
+				;
+			c->slots[j] = old[i];
+		}
+		free(old);
+		return (writer_cache_get(c, key, len, create));
+	}
+	e->key = xstrndup(key, len);
+	c->n++;
+	return (e);
+}
+
+static int
+writer_cache_has_set(const struct wcache *c, uint64_t h)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nsets; i++)
+		if (c->sets[i] == h)
+			return (1);
+	return (0);
+}
+
+static void
+writer_cache_forget(struct writer *w, const char *why)
+{
+	if (w->cache.n > 0)
+		log_info("writer: forgetting %zu cached series ids: %s",
+		    w->cache.n, why);
+	writer_cache_clear(&w->cache);
+}
+
 static void
 writer_rec_free(struct wrec *r)
 {
 	if (r == NULL)
 		return;
-	batchrec_meta_free(&r->meta);
+	if (r->decoded)
+		batchrec_meta_free(&r->meta);
+	free(r->raw);
 	free(r->data);
 	free(r);
 }
@@ -153,6 +301,7 @@ writer_new(struct event_base *base, struct pg *pg,
 		w->params.memory_max = 64u * 1024 * 1024;
 	TAILQ_INIT(&w->memq);
 	TAILQ_INIT(&w->txq);
+	buf_init(&w->tx_copy, 0);
 	w->retry_delay = WRITER_RETRY_INITIAL;
 
 	msg[0] = '\0';
@@ -175,6 +324,24 @@ writer_new(struct event_base *base, struct pg *pg,
 	return (w);
 }
 
+/* Forgets what the transaction built (not its batches). */
+static void
+writer_tx_clear(struct writer *w)
+{
+	size_t	i;
+
+	for (i = 0; i < w->ntx_keys; i++)
+		free(w->tx_keys[i]);
+	w->ntx_keys = 0;
+	w->ntx_sets = 0;
+	w->ntxv = 0;
+	/* A large COPY buffer is not kept between transactions. */
+	if (w->tx_copy.cap > 1024 * 1024)
+		buf_deinit(&w->tx_copy);
+	else
+		buf_reset(&w->tx_copy);
+}
+
 void
 writer_free(struct writer *w)
 {
@@ -188,6 +355,12 @@ writer_free(struct writer *w)
 	}
 	/* Accepted batches are never just forgotten. */
 	writer_spill(w);
+	writer_tx_clear(w);
+	buf_deinit(&w->tx_copy);
+	free(w->tx_keys);
+	free(w->tx_sets);
+	free(w->txv);
+	writer_cache_clear(&w->cache);
 	event_free(w->ev_delay);
 	event_free(w->ev_retry);
 	if (w->ev_drain != NULL)
@@ -204,13 +377,24 @@ writer_set_commit_hook(struct writer *w, writer_commit_cb cb, void *arg)
 	w->hook_arg = arg;
 }
 
+/* Counts and logs a dropped record (decoding its header for the log). */
 static void
-writer_drop(struct writer *w, const struct batchrec_meta *m, const char *why)
+writer_drop(struct writer *w, const char *data, size_t len, size_t rows,
+    const char *why)
 {
+	struct batchrec_meta	m;
+	char			err[128];
+
 	w->stats.batches_dropped++;
-	w->stats.obs_dropped += m->rows;
+	w->stats.obs_dropped += rows;
+	if (batchrec_decode(data, len, &m, err, sizeof(err)) == -1) {
+		log_warnx("writer: dropped a batch (%zu observations): %s",
+		    rows, why);
+		return;
+	}
 	log_warnx("writer: dropped batch %s of feed %s (%zu observations): %s",
-	    m->id, m->feed, m->rows, why);
+	    m.id, m.feed, rows, why);
+	batchrec_meta_free(&m);
 }
 
 /*
@@ -219,7 +403,7 @@ writer_drop(struct writer *w, const struct batchrec_meta *m, const char *why)
  */
 static int
 writer_spool_append(struct writer *w, const char *data, size_t len,
-    const struct batchrec_meta *m)
+    size_t rows)
 {
 	char	why[256];
 	int	rv;
@@ -236,7 +420,7 @@ writer_spool_append(struct writer *w, const char *data, size_t len,
 	else
 		snprintf(why, sizeof(why), "cannot write the spool: %s",
 		    strerror(errno));
-	writer_drop(w, m, why);
+	writer_drop(w, data, len, rows, why);
 	return (-1);
 }
 
@@ -249,10 +433,76 @@ writer_spill(struct writer *w)
 	while ((r = TAILQ_FIRST(&w->memq)) != NULL) {
 		TAILQ_REMOVE(&w->memq, r, entry);
 		w->mem_bytes -= r->len;
-		w->mem_rows -= r->meta.rows;
-		writer_spool_append(w, r->data, r->len, &r->meta);
+		w->mem_rows -= r->rows;
+		writer_spool_append(w, r->data, r->len, r->rows);
 		writer_rec_free(r);
 	}
+}
+
+/* A hash of a description as the collector gave it. */
+static uint64_t
+writer_series_raw(const struct series_info *si)
+{
+	const char	*f[5] = { si->key, si->name, si->unit, si->frequency,
+			    si->dimensions };
+	struct buf	 b;
+	uint64_t	 h;
+	size_t		 i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < 5; i++) {
+		/* NUL separates, a lone byte 1 stands for NULL. */
+		if (f[i] != NULL)
+			buf_append(&b, f[i], strlen(f[i]) + 1);
+		else
+			buf_append(&b, "\1", 2);
+	}
+	h = writer_hash(b.data, b.len);
+	buf_deinit(&b);
+	return (h);
+}
+
+/*
+ * Encodes b, leaving out the series descriptions that a committed
+ * transaction wrote as they are and that no batch submitted since
+ * changed: most polls describe the same series every time, and a waiting
+ * batch then holds little more than its rows.
+ */
+static char *
+writer_encode(struct writer *w, const struct batch *b, struct wrec *r)
+{
+	struct batch		 tmp;
+	struct series_info	*keep;
+	struct wseries		*e;
+	uint64_t		 h;
+	size_t			 i, n = 0;
+	char			*data;
+
+	if (b->nseries == 0)
+		return (batchrec_encode(b, &r->len, NULL));
+	keep = xreallocarray(NULL, b->nseries, sizeof(*keep));
+	r->raw = xreallocarray(NULL, b->nseries, sizeof(*r->raw));
+	for (i = 0; i < b->nseries; i++) {
+		h = writer_series_raw(&b->series[i]);
+		e = writer_cache_get(&w->cache, b->series[i].key,
+		    strlen(b->series[i].key), 1);
+		if (e->raw == h && e->sraw == h)
+			continue;
+		e->sraw = h;
+		keep[n] = b->series[i];
+		r->raw[n++] = h;
+	}
+	tmp = *b;
+	tmp.series = keep;
+	tmp.nseries = n;
+	data = batchrec_encode(&tmp, &r->len, NULL);
+	free(keep);
+	r->nraw = n;
+	if (n == 0) {
+		free(r->raw);
+		r->raw = NULL;
+	}
+	return (data);
 }
 
 enum writer_submit_result
@@ -261,9 +511,11 @@ writer_submit(struct writer *w, const struct batch *b)
 	struct wrec	*r;
 
 	r = xcalloc(1, sizeof(*r));
-	r->w = w;
-	r->data = batchrec_encode(b, &r->len, &r->meta);
-	r->body = r->data + r->meta.body_off;
+	/* Only the record, at its size: its header is read again when it
+	 * is sent. */
+	r->data = writer_encode(w, b, r);
+	r->data = xreallocarray(r->data, r->len + 1, 1);
+	r->rows = b->nobs;
 	r->accepted = writer_now();
 
 	/* Memory only while the database is usable and nothing older waits
@@ -271,7 +523,7 @@ writer_submit(struct writer *w, const struct batch *b)
 	if (!w->ready || spool_pending(w->spool) > 0 ||
 	    w->mem_bytes + r->len > w->params.memory_max) {
 		writer_spill(w);
-		if (writer_spool_append(w, r->data, r->len, &r->meta) == -1) {
+		if (writer_spool_append(w, r->data, r->len, r->rows) == -1) {
 			writer_rec_free(r);
 			return (WRITER_DROPPED);
 		}
@@ -279,7 +531,7 @@ writer_submit(struct writer *w, const struct batch *b)
 	} else {
 		TAILQ_INSERT_TAIL(&w->memq, r, entry);
 		w->mem_bytes += r->len;
-		w->mem_rows += r->meta.rows;
+		w->mem_rows += r->rows;
 	}
 	writer_kick(w);
 	return (WRITER_ACCEPTED);
@@ -311,22 +563,119 @@ writer_step_cb(struct pg *pg, PGresult *res, void *arg)
 		writer_tx_fail(w, res);
 }
 
+/* Remembers key for the COMMIT; returns its cache entry. */
+static struct wseries *
+writer_tx_touch(struct writer *w, const char *key, size_t len)
+{
+	struct wseries	*e;
+
+	e = writer_cache_get(&w->cache, key, len, 1);
+	if (e->tx != w->tx_serial) {
+		e->tx = w->tx_serial;
+		e->pid = 0;
+		e->pdesc = 0;
+		e->praw = 0;
+		if (w->ntx_keys == w->captx_keys) {
+			w->captx_keys = w->captx_keys * 2 + 16;
+			w->tx_keys = xreallocarray(w->tx_keys, w->captx_keys,
+			    sizeof(*w->tx_keys));
+		}
+		w->tx_keys[w->ntx_keys++] = xstrndup(key, len);
+	}
+	return (e);
+}
+
+/*
+ * store_batches() answers a row per batch (batch = b), then a row per
+ * series it knows by key (batch NULL).  Counts go to the batches; ids wait
+ * for the COMMIT in the cache entries.
+ */
 static void
 writer_store_cb(struct pg *pg, PGresult *res, void *arg)
 {
-	struct wrec	*r = arg;
+	struct writer	*w = arg;
+	struct wrec	*r;
+	struct wseries	*e;
+	const char	*key;
+	long		 b;
+	int		 i;
 
-	if (!pg_result_ok(res) || PQntuples(res) != 1) {
-		writer_tx_fail(r->w, res);
+	if (!pg_result_ok(res) || PQnfields(res) != 10) {
+		writer_tx_fail(w, res);
 		return;
 	}
-	r->counts.feed_run_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	r->counts.stored = atoi(PQgetvalue(res, 0, 1));
-	r->counts.unchanged = atoi(PQgetvalue(res, 0, 2));
-	r->counts.revised = atoi(PQgetvalue(res, 0, 3));
-	r->counts.duplicate = strcmp(PQgetvalue(res, 0, 4), "t") == 0;
-	r->counts.events_new = atoi(PQgetvalue(res, 0, 5));
-	r->stored = 1;
+	for (i = 0; i < PQntuples(res); i++) {
+		if (!PQgetisnull(res, i, 9))
+			w->cache.tx_epoch = strtoll(PQgetvalue(res, i, 9),
+			    NULL, 10);
+		if (PQgetisnull(res, i, 0)) {
+			if (PQgetisnull(res, i, 7) || PQgetisnull(res, i, 8))
+				continue;
+			key = PQgetvalue(res, i, 7);
+			e = writer_tx_touch(w, key, strlen(key));
+			e->pid = strtoll(PQgetvalue(res, i, 8), NULL, 10);
+			continue;
+		}
+		b = strtol(PQgetvalue(res, i, 0), NULL, 10);
+		if (b < 1 || (size_t)b > w->ntxv)
+			continue;
+		r = w->txv[b - 1];
+		r->counts.feed_run_id = strtoll(PQgetvalue(res, i, 1), NULL,
+		    10);
+		r->counts.stored = atoi(PQgetvalue(res, i, 2));
+		r->counts.unchanged = atoi(PQgetvalue(res, i, 3));
+		r->counts.revised = atoi(PQgetvalue(res, i, 4));
+		r->counts.duplicate = strcmp(PQgetvalue(res, i, 5), "t") == 0;
+		r->counts.events_new = atoi(PQgetvalue(res, i, 6));
+		r->stored = 1;
+	}
+	for (i = 0; (size_t)i < w->ntxv; i++)
+		if (!w->txv[i]->stored && w->tx_error[0] == '\0')
+			snprintf(w->tx_error, sizeof(w->tx_error),
+			    "store_batches() did not answer for batch %d",
+			    i + 1);
+}
+
+/* The transaction committed: what it told us about series now holds. */
+static void
+writer_tx_learn(struct writer *w)
+{
+	struct wseries	*e;
+	size_t		 i;
+
+	/* Ids held before still hold if the epoch did not move (a call
+	 * that staged them failed if it did); the answers of this one are
+	 * of its epoch. */
+	if (w->cache.tx_epoch != 0 && w->cache.tx_epoch != w->cache.epoch) {
+		for (i = 0; i < w->cache.cap; i++)
+			w->cache.slots[i].id = 0;
+		w->cache.epoch = w->cache.tx_epoch;
+	}
+	for (i = 0; i < w->ntx_keys; i++) {
+		e = writer_cache_get(&w->cache, w->tx_keys[i],
+		    strlen(w->tx_keys[i]), 0);
+		if (e == NULL || e->tx != w->tx_serial)
+			continue;
+		if (e->pid != 0)
+			e->id = e->pid;
+		if (e->pdesc != 0) {
+			e->desc = e->pdesc;
+			e->raw = e->praw;
+		}
+	}
+	/* A description written may be older than one a remembered array
+	 * holds: remember only this transaction's arrays. */
+	if (w->ntx_sets > 0 || w->cache.nsets + w->ntx_sets > WRITER_SETS_MAX)
+		w->cache.nsets = 0;
+	for (i = 0; i < w->ntx_sets && w->cache.nsets < WRITER_SETS_MAX; i++) {
+		if (w->cache.sets == NULL)
+			w->cache.sets = xcalloc(WRITER_SETS_MAX,
+			    sizeof(*w->cache.sets));
+		if (!writer_cache_has_set(&w->cache, w->tx_sets[i]))
+			w->cache.sets[w->cache.nsets++] = w->tx_sets[i];
+	}
+	if (w->cache.n > WRITER_CACHE_MAX)
+		writer_cache_forget(w, "too many series");
 }
 
 static void	writer_tx_end(struct writer *);
@@ -349,7 +698,7 @@ writer_tx_commit_cb(struct pg *pg, PGresult *res, void *arg)
 		writer_tx_end(w);
 }
 
-/* Formats unix usec as a timestamptz literal parameter, or NULL for 0. */
+/* Formats unix usec as a timestamptz literal, or NULL for 0. */
 static const char *
 writer_ts(int64_t usec, char *buf, size_t len)
 {
@@ -366,51 +715,270 @@ writer_ts(int64_t usec, char *buf, size_t len)
 	return (buf);
 }
 
-/* Queues COPY and store_batch() for one record of the transaction. */
-static int
-writer_send_rec(struct writer *w, struct wrec *r)
+/* Appends s as a JSON string (null for NULL). */
+static void
+writer_json_str(struct buf *out, const char *s)
 {
-	const char	*params[12];
-	char		 status[16], bytes[32], started[80], finished[80];
+	const char	*run;
+	char		 esc[8];
 
-	/* Records without the column (all but imports of past vintages,
-	 * and every older spool) leave known_at NULL: now. */
-	if (pg_copy(w->pg, r->meta.known_at ?
-	    "COPY pg_temp.obs_stage (series_key, period, value, unit, seq, "
-	    "known_at) FROM STDIN" :
-	    "COPY pg_temp.obs_stage (series_key, period, value, unit, seq) "
-	    "FROM STDIN", r->body, r->len - r->meta.body_off, writer_step_cb,
-	    w) == -1)
-		return (-1);
-	snprintf(status, sizeof(status), "%d", r->meta.http_status);
-	snprintf(bytes, sizeof(bytes), "%" PRId64, r->meta.bytes);
-	params[0] = r->meta.id;
-	params[1] = r->meta.feed;
-	params[2] = r->meta.url;
-	params[3] = r->meta.http_status != 0 ? status : NULL;
-	params[4] = r->meta.bytes >= 0 ? bytes : NULL;
-	params[5] = writer_ts(r->meta.started, started, sizeof(started));
-	params[6] = writer_ts(r->meta.finished, finished, sizeof(finished));
-	params[7] = r->meta.error;
-	params[8] = r->meta.series;
-	params[9] = r->meta.events;
-	params[10] = r->meta.etag;
-	params[11] = r->meta.last_modified;
-	return (pg_query(w->pg, "SELECT feed_run_id, stored, unchanged, "
-	    "revised, duplicate, events_new FROM potash.store_batch($1, $2, "
-	    "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12)", 12, params,
-	    writer_store_cb, r));
+	if (s == NULL) {
+		buf_append(out, "null", 4);
+		return;
+	}
+	buf_append(out, "\"", 1);
+	for (run = s; *s != '\0'; s++) {
+		unsigned char	c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_append(out, run, (size_t)(s - run));
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			buf_append(out, esc, 2);
+		} else {
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			buf_append(out, esc, 6);
+		}
+		run = s + 1;
+	}
+	buf_append(out, run, (size_t)(s - run));
+	buf_append(out, "\"", 1);
+}
+
+/* Appends "name": value, for p_batches. */
+static void
+writer_json_member(struct buf *out, const char *name, const char *v)
+{
+	buf_printf(out, ",\"%s\":", name);
+	writer_json_str(out, v);
+}
+
+/* The batch's element of p_batches. */
+static void
+writer_batch_json(struct buf *out, const struct batchrec_meta *m)
+{
+	char	ts[80];
+
+	buf_append(out, "{\"id\":", 6);
+	writer_json_str(out, m->id);
+	writer_json_member(out, "feed", m->feed);
+	writer_json_member(out, "url", m->url);
+	if (m->http_status != 0)
+		buf_printf(out, ",\"status\":%d", m->http_status);
+	if (m->bytes >= 0)
+		buf_printf(out, ",\"bytes\":%" PRId64, m->bytes);
+	writer_json_member(out, "started",
+	    writer_ts(m->started, ts, sizeof(ts)));
+	writer_json_member(out, "finished",
+	    writer_ts(m->finished, ts, sizeof(ts)));
+	writer_json_member(out, "error", m->error);
+	writer_json_member(out, "etag", m->etag);
+	writer_json_member(out, "last_modified", m->last_modified);
+	/* Already JSON: the array batchrec printed. */
+	if (m->events != NULL) {
+		buf_append(out, ",\"events\":", 10);
+		buf_append(out, m->events, strlen(m->events));
+	}
+	buf_append(out, "}", 1);
+}
+
+/*
+ * Adds the batch's series descriptions that the database may not have to
+ * p_series: those whose key has no description written, or another one.
+ * A whole array that a committed transaction wrote is skipped unread.
+ */
+static void
+writer_batch_series(struct writer *w, const struct wrec *r, struct buf *out)
+{
+	const struct batchrec_meta *m = &r->meta;
+	cJSON		*arr, *item, *key;
+	struct wseries	*e;
+	char		*text;
+	uint64_t	 set, h, latest;
+	size_t		 j = 0, idx;
+
+	if (m->series == NULL)
+		return;
+	set = writer_hash(m->series, strlen(m->series));
+	/* Unless there is a collector's form of them to learn. */
+	if (r->raw == NULL && writer_cache_has_set(&w->cache, set))
+		return;
+	for (size_t i = 0; i < w->ntx_sets; i++)
+		if (w->tx_sets[i] == set)
+			return;
+	if (w->ntx_sets == w->captx_sets) {
+		w->captx_sets = w->captx_sets * 2 + 16;
+		w->tx_sets = xreallocarray(w->tx_sets, w->captx_sets,
+		    sizeof(*w->tx_sets));
+	}
+	w->tx_sets[w->ntx_sets++] = set;
+	if ((arr = cJSON_Parse(m->series)) == NULL)
+		return;
+	cJSON_ArrayForEach(item, arr) {
+		idx = j++;
+		key = cJSON_GetObjectItemCaseSensitive(item, "key");
+		if (!cJSON_IsString(key) || *key->valuestring == '\0')
+			continue;
+		if ((text = cJSON_PrintUnformatted(item)) == NULL)
+			abort();
+		h = writer_hash(text, strlen(text));
+		e = writer_tx_touch(w, key->valuestring,
+		    strlen(key->valuestring));
+		latest = e->pdesc != 0 ? e->pdesc : e->desc;
+		if (latest != h) {
+			buf_append(out, out->len > 1 ? "," : "", out->len > 1);
+			buf_append(out, text, strlen(text));
+		}
+		/* What the key holds once this commits, also in the form the
+		 * collector gave (0: not known). */
+		e->pdesc = h;
+		e->praw = r->raw != NULL && idx < r->nraw ? r->raw[idx] : 0;
+		free(text);
+	}
+	cJSON_Delete(arr);
+}
+
+/* Unescapes a COPY text field into a NUL-terminated copy. */
+static char *
+writer_copy_unescape(const char *s, size_t len)
+{
+	char	*out = xmalloc(len + 1), *o = out;
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != '\\' || i + 1 == len) {
+			*o++ = s[i];
+			continue;
+		}
+		switch (s[++i]) {
+		case 't':	*o++ = '\t'; break;
+		case 'n':	*o++ = '\n'; break;
+		case 'r':	*o++ = '\r'; break;
+		default:	*o++ = s[i]; break;
+		}
+	}
+	*o = '\0';
+	return (out);
+}
+
+/*
+ * Appends the batch's rows to the stage's COPY data as
+ * b, series_id, series_key, period, value, unit, seq, known_at: the id
+ * when the cache knows the key (then *used is set), else the key.  Returns -1 if the body is not lines of five or six fields.
+ */
+static int
+writer_batch_rows(struct writer *w, size_t b, const struct wrec *r,
+    const char *body, size_t len, int *used)
+{
+	struct buf	*out = &w->tx_copy;
+	const char	*p = body, *end = body + len, *nl, *tab;
+	struct wseries	*e;
+	char		 num[32], *key;
+	size_t		 klen;
+	int		 n;
+
+	while (p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if ((tab = memchr(p, '\t', (size_t)(nl - p))) == NULL)
+			return (-1);
+		n = snprintf(num, sizeof(num), "%zu\t", b);
+		buf_append(out, num, (size_t)n);
+		klen = (size_t)(tab - p);
+		key = memchr(p, '\\', klen) != NULL ?
+		    writer_copy_unescape(p, klen) : NULL;
+		e = writer_cache_get(&w->cache, key != NULL ? key : p,
+		    key != NULL ? strlen(key) : klen, 0);
+		if (e != NULL && e->id != 0 && w->cache.epoch != 0) {
+			n = snprintf(num, sizeof(num), "%" PRId64 "\t\\N",
+			    e->id);
+			buf_append(out, num, (size_t)n);
+			*used = 1;
+		} else {
+			buf_append(out, "\\N\t", 3);
+			buf_append(out, p, klen);
+		}
+		free(key);
+		/* period, value, unit, seq [, known_at] */
+		buf_append(out, tab, (size_t)(nl - tab));
+		if (!r->meta.known_at)
+			buf_append(out, "\t\\N", 3);
+		buf_append(out, "\n", 1);
+		p = nl + 1;
+	}
+	return (0);
+}
+
+/*
+ * Queues the transaction: BEGIN and one COPY of every batch's rows into
+ * the stage (one simple query, one round trip), one store_batches() call,
+ * COMMIT.  Returns -1 if not connected, or (with tx_error set) if a
+ * record cannot be read.
+ */
+static int
+writer_tx_send(struct writer *w)
+{
+	struct buf	 batches, series;
+	struct wrec	*r;
+	const char	*params[3];
+	const char	*rec;
+	char		 epoch[32];
+	size_t		 b = 0;
+	int		 rv = 0, used = 0;
+
+	buf_init(&batches, 0);
+	buf_init(&series, 0);
+	buf_append(&batches, "[", 1);
+	buf_append(&series, "[", 1);
+	TAILQ_FOREACH(r, &w->txq, entry) {
+		rec = r->data != NULL ? r->data : w->tx_spool_rec;
+		w->txv[b++] = r;
+		if (b > 1)
+			buf_append(&batches, ",", 1);
+		writer_batch_json(&batches, &r->meta);
+		writer_batch_series(w, r, &series);
+		if (writer_batch_rows(w, b, r, rec + r->meta.body_off,
+		    r->len - r->meta.body_off, &used) == -1) {
+			snprintf(w->tx_error, sizeof(w->tx_error),
+			    "batch %s: malformed record body", r->meta.id);
+			snprintf(w->tx_sqlstate, sizeof(w->tx_sqlstate),
+			    "22P04");
+			rv = -2;
+			goto out;
+		}
+	}
+	buf_append(&batches, "]", 1);
+	buf_append(&series, "]", 1);
+	params[0] = buf_cstr(&batches);
+	params[1] = buf_cstr(&series);
+	snprintf(epoch, sizeof(epoch), "%" PRId64, w->cache.epoch);
+	params[2] = used ? epoch : NULL;
+	if (pg_copy(w->pg, "BEGIN; COPY pg_temp.writer_stage (b, series_id, "
+	    "series_key, period, value, unit, seq, known_at) FROM STDIN",
+	    w->tx_copy.data, w->tx_copy.len, writer_step_cb, w) == -1 ||
+	    pg_query(w->pg, "SELECT batch, feed_run_id, stored, unchanged, "
+	    "revised, duplicate, events_new, series_key, series_id, epoch FROM "
+	    "potash.store_batches($1, $2, $3)", 3, params, writer_store_cb,
+	    w) == -1 ||
+	    pg_query_simple(w->pg, "COMMIT", writer_tx_commit_cb, w) == -1)
+		rv = -1;
+out:
+	buf_deinit(&batches);
+	buf_deinit(&series);
+	return (rv);
 }
 
 /* Builds the next transaction: the spool first, else the memory queue. */
 static void
 writer_tx_start(struct writer *w)
 {
-	struct wrec	*r;
+	struct wrec	*r, *next;
 	const void	*data;
-	size_t		 len, rows = 0;
+	size_t		 len, rows = 0, n = 0;
 	char		 err[256];
-	int		 rv, failed = 0;
+	int		 rv;
 
 	if (spool_pending(w->spool) > 0) {
 		rv = spool_peek(w->spool, &data, &len);
@@ -420,8 +988,6 @@ writer_tx_start(struct writer *w)
 			return;
 		}
 		r = xcalloc(1, sizeof(*r));
-		r->w = w;
-		r->body = data;
 		r->len = len;
 		r->accepted = writer_now();
 		if (batchrec_decode(data, len, &r->meta, err,
@@ -435,47 +1001,72 @@ writer_tx_start(struct writer *w)
 			writer_kick(w);
 			return;
 		}
-		r->body = (const char *)data + r->meta.body_off;
+		r->decoded = 1;
+		r->rows = r->meta.rows;
+		w->tx_spool_rec = data;
 		TAILQ_INSERT_TAIL(&w->txq, r, entry);
 		w->tx_from_spool = 1;
 	} else {
 		while ((r = TAILQ_FIRST(&w->memq)) != NULL) {
 			if (rows > 0 && (w->one_at_a_time ||
-			    rows + r->meta.rows > w->params.batch_max))
+			    rows + r->rows > w->params.batch_max))
 				break;
 			TAILQ_REMOVE(&w->memq, r, entry);
 			w->mem_bytes -= r->len;
-			w->mem_rows -= r->meta.rows;
+			w->mem_rows -= r->rows;
 			TAILQ_INSERT_TAIL(&w->txq, r, entry);
-			rows += r->meta.rows;
+			rows += r->rows;
 		}
 		w->tx_from_spool = 0;
+		/* Memory records were encoded here: they decode. */
+		for (r = TAILQ_FIRST(&w->txq); r != NULL; r = next) {
+			next = TAILQ_NEXT(r, entry);
+			if (r->decoded)
+				continue;
+			if (batchrec_decode(r->data, r->len, &r->meta, err,
+			    sizeof(err)) == -1) {
+				log_warnx("writer: skipping unreadable batch "
+				    "(%zu bytes): %s", r->len, err);
+				w->stats.batches_dropped++;
+				w->stats.obs_dropped += r->rows;
+				TAILQ_REMOVE(&w->txq, r, entry);
+				writer_rec_free(r);
+				continue;
+			}
+			r->decoded = 1;
+		}
 	}
 	if (TAILQ_EMPTY(&w->txq))
 		return;
+	TAILQ_FOREACH(r, &w->txq, entry)
+		n++;
+	if (n > w->ntxv_cap) {
+		w->ntxv_cap = n;
+		w->txv = xreallocarray(w->txv, n, sizeof(*w->txv));
+	}
+	w->ntxv = n;
 
 	w->in_tx = 1;
 	w->tx_lost = 0;
 	w->tx_done = 0;
 	w->tx_error[0] = '\0';
 	w->tx_sqlstate[0] = '\0';
+	w->tx_serial++;
+	w->cache.tx_epoch = 0;
 	w->stats.transactions++;
+	TAILQ_FOREACH(r, &w->txq, entry) {
+		r->stored = 0;
+		memset(&r->counts, 0, sizeof(r->counts));
+	}
 	/* A lost connection can fail our queries while we are still
 	 * queueing them: tx_building defers the end until we are done. */
 	w->tx_building = 1;
-	if (pg_query_simple(w->pg, "BEGIN", writer_step_cb, w) == -1)
-		failed = 1;
-	TAILQ_FOREACH(r, &w->txq, entry) {
-		if (failed || writer_send_rec(w, r) == -1) {
-			failed = 1;
-			break;
-		}
-	}
-	if (failed || pg_query_simple(w->pg, "COMMIT", writer_tx_commit_cb,
-	    w) == -1) {
+	rv = writer_tx_send(w);
+	w->tx_spool_rec = NULL;
+	if (rv == -1)
 		w->tx_lost = 1;
+	if (rv != 0)
 		w->tx_done = 1;
-	}
 	w->tx_building = 0;
 	if (w->tx_done)
 		writer_tx_end(w);
@@ -492,6 +1083,25 @@ writer_reject(struct writer *w, struct wrec *r)
 	w->stats.obs_dropped += r->meta.rows;
 }
 
+/* Puts the transaction's batches back at the head of the memory queue
+ * (spool records stay in the spool). */
+static void
+writer_tx_requeue(struct writer *w)
+{
+	struct wrec	*r;
+
+	while ((r = TAILQ_LAST(&w->txq, wrecs)) != NULL) {
+		TAILQ_REMOVE(&w->txq, r, entry);
+		if (w->tx_from_spool)
+			writer_rec_free(r);
+		else {
+			TAILQ_INSERT_HEAD(&w->memq, r, entry);
+			w->mem_bytes += r->len;
+			w->mem_rows += r->rows;
+		}
+	}
+}
+
 /* Ends the transaction: success, lost connection or a database error. */
 static void
 writer_tx_end(struct writer *w)
@@ -505,6 +1115,8 @@ writer_tx_end(struct writer *w)
 		w->retry_delay = WRITER_RETRY_INITIAL;
 		w->data_failures = 0;
 		w->one_at_a_time = 0;
+		writer_tx_learn(w);
+		writer_tx_clear(w);
 		while ((r = TAILQ_FIRST(&w->txq)) != NULL) {
 			TAILQ_REMOVE(&w->txq, r, entry);
 			w->stats.batches_committed++;
@@ -546,20 +1158,22 @@ writer_tx_end(struct writer *w)
 		return;
 	}
 
+	writer_tx_clear(w);
 	w->stats.transactions_failed++;
 	if (w->tx_lost) {
 		/* The connection is gone; writer_pg_lost moves the memory
 		 * queue to the spool.  Put these batches back first. */
-		while ((r = TAILQ_LAST(&w->txq, wrecs)) != NULL) {
-			TAILQ_REMOVE(&w->txq, r, entry);
-			if (w->tx_from_spool)
-				writer_rec_free(r);
-			else {
-				TAILQ_INSERT_HEAD(&w->memq, r, entry);
-				w->mem_bytes += r->len;
-				w->mem_rows += r->meta.rows;
-			}
-		}
+		writer_tx_requeue(w);
+		writer_check_drain(w);
+		return;
+	}
+
+	/* Our cache named a series by an id that no longer has its key:
+	 * forget the cache and send keys, now. */
+	if (strcmp(w->tx_sqlstate, WRITER_SQLSTATE_STALE) == 0) {
+		writer_cache_forget(w, w->tx_error);
+		writer_tx_requeue(w);
+		writer_kick(w);
 		writer_check_drain(w);
 		return;
 	}
@@ -584,16 +1198,7 @@ writer_tx_end(struct writer *w)
 	}
 	log_warnx("writer: transaction failed: %s [SQLSTATE %s]; retrying",
 	    w->tx_error, w->tx_sqlstate);
-	while ((r = TAILQ_LAST(&w->txq, wrecs)) != NULL) {
-		TAILQ_REMOVE(&w->txq, r, entry);
-		if (w->tx_from_spool)
-			writer_rec_free(r);
-		else {
-			TAILQ_INSERT_HEAD(&w->memq, r, entry);
-			w->mem_bytes += r->len;
-			w->mem_rows += r->meta.rows;
-		}
-	}
+	writer_tx_requeue(w);
 	tv = writer_tv(w->retry_delay);
 	evtimer_add(w->ev_retry, &tv);
 	if (w->retry_delay < WRITER_RETRY_MAX / 2)
@@ -659,14 +1264,15 @@ writer_pg_ready(struct writer *w)
 	if (w->ready || w->preparing)
 		return;
 	w->preparing = 1;
-	/* Periods and known_at without an offset are UTC; the stage lives
-	 * as long as the session (so is created here with every column
-	 * this build stages) and empties at every commit. */
+	/* Periods and known_at without an offset are UTC; the stage (see
+	 * schema/0013_store_batches.sql) lives as long as the session and
+	 * empties at every commit.  A row names its series by id or key. */
 	if (pg_query_simple(w->pg, "SET TIME ZONE 'UTC'; "
-	    "CREATE TEMP TABLE IF NOT EXISTS obs_stage (series_key text, "
-	    "period timestamptz, value numeric, unit text, seq int, "
-	    "known_at timestamptz) ON COMMIT DELETE ROWS", writer_prepare_cb,
-	    w) == -1)
+	    "CREATE TEMP TABLE IF NOT EXISTS writer_stage (b int NOT NULL, "
+	    "series_id bigint, series_key text, period timestamptz NOT NULL, "
+	    "value numeric NOT NULL, unit text, seq int, known_at timestamptz, "
+	    "CHECK (series_id IS NOT NULL OR COALESCE(series_key, '') <> '')) "
+	    "ON COMMIT DELETE ROWS", writer_prepare_cb, w) == -1)
 		w->preparing = 0;
 }
 
@@ -678,6 +1284,8 @@ writer_pg_lost(struct writer *w)
 	evtimer_del(w->ev_delay);
 	evtimer_del(w->ev_retry);
 	w->retry_delay = WRITER_RETRY_INITIAL;
+	/* The next connection may reach another server, or a restored one. */
+	writer_cache_clear(&w->cache);
 	/* pg has already failed our queries, so no transaction is open. */
 	if (!TAILQ_EMPTY(&w->memq))
 		log_info("writer: database lost; spooling %zu queued "

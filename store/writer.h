@@ -9,11 +9,17 @@
  * appended to the spool and fsync'd while it is not (or while older
  * batches still wait in the spool, so order is kept).  Batches are written
  * in order, grouped into one transaction up to batch_max observations or
- * batch_delay: per batch COPY into a temp stage and potash.store_batch(),
- * which writes its feed_runs row and is a no-op for a batch id already
- * stored.  A transaction cut by a lost connection is retried; its batches
- * (and everything queued in memory) move to the spool.  At the spool's cap
- * the newest batch is dropped, counted and logged.
+ * batch_delay: one COPY of all its batches' rows into a temp stage and one
+ * potash.store_batches() call, which writes each batch's feed_runs row
+ * and counts and is a no-op for a batch id already stored.  A waiting
+ * batch is held as its encoded record only.  Series ids the database gave
+ * are cached (key -> id, and the description last written), so rows of
+ * known series go by id and unchanged descriptions are not sent again;
+ * the cache is forgotten on a lost connection and when series were
+ * deleted or re-keyed (potash.series_epoch).  A transaction cut by a lost
+ * connection is retried; its batches (and everything queued in memory)
+ * move to the spool.  At the spool's cap the newest batch is dropped,
+ * counted and logged.
  */
 #ifndef STORE_WRITER_H
 #define STORE_WRITER_H
@@ -64,7 +70,8 @@ struct writer_counts {
 	int		events_new;	/* sanctions events not seen before */
 };
 
-/* Called after each batch's transaction committed (alert evaluation). */
+/* Called for each batch, in order, once its transaction committed
+ * (alert evaluation). */
 typedef void	(*writer_commit_cb)(const struct batchrec_meta *,
 		    const struct writer_counts *, void *);
 

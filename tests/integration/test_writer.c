@@ -3,7 +3,10 @@
  * Integration tests for store/writer on the real PostgreSQL: exact
  * values, known_at given with the values (from memory and from the
  * spool), a database outage in the middle of a stream, kill -9 with data
- * in the spool, a replay of batches already stored, and a torn spool tail.
+ * in the spool, a replay of batches already stored, and a torn spool tail;
+ * store_batches() with several batches, one of them stored before; the
+ * series cache across a reconnect, a series deleted behind the writer's
+ * back, and one created by another connection.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -609,6 +612,197 @@ test_torn_spool_tail(void **state)
 	testpg_drop(conn, db);
 }
 
+/*
+ * store_batches() directly: three batches in one transaction, the second
+ * stored before.  The others store once each, in order, as if one after
+ * the other: the third repeats the first's value (unchanged) and revises
+ * another (one revision, known after the first's row).
+ */
+static void
+test_store_batches_duplicate(void **state)
+{
+	const char	*db = "t_writer_sb";
+	PGconn		*conn;
+	char		*v;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	testpg_exec(conn, "INSERT INTO potash.feed_runs (batch_id, feed, "
+	    "observations_stored) VALUES ('b2', 'f', 7)");
+	testpg_exec(conn, "BEGIN");
+	testpg_exec(conn, "CREATE TEMP TABLE writer_stage (b int NOT NULL, "
+	    "series_id bigint, series_key text, period timestamptz NOT NULL, "
+	    "value numeric NOT NULL, unit text, seq int, known_at timestamptz) "
+	    "ON COMMIT DELETE ROWS");
+	testpg_exec(conn, "INSERT INTO writer_stage (b, series_key, period, "
+	    "value, unit, seq) VALUES "
+	    "(1, 'sb/a', '2025-01-01Z', 1.50, 't', 0),"
+	    "(1, 'sb/b', '2025-01-01Z', 9, 't', 1),"
+	    "(1, 'sb/b', '2025-01-01Z', 10, 't', 2),"
+	    "(2, 'sb/a', '2025-01-01Z', 99, 't', 0),"
+	    "(3, 'sb/a', '2025-01-01Z', 1.5, 't', 0),"
+	    "(3, 'sb/b', '2025-01-01Z', 11, 't', 1)");
+	v = testpg_value(conn, "SELECT string_agg(concat_ws(':', batch, "
+	    "stored, unchanged, revised, duplicate), ' ' ORDER BY batch) FROM "
+	    "potash.store_batches('[{\"id\":\"b1\",\"feed\":\"f\"},"
+	    "{\"id\":\"b2\",\"feed\":\"f\"},{\"id\":\"b3\",\"feed\":\"f\"}]', "
+	    "'[]', NULL) WHERE batch IS NOT NULL");
+	assert_string_equal(v, "1:2:0:0:f 2:7:0:0:t 3:0:1:1:f");
+	free(v);
+	testpg_exec(conn, "COMMIT");
+	/* Feed runs in arrival order, with their counts. */
+	v = testpg_value(conn, "SELECT string_agg(batch_id || '=' || "
+	    "observations_stored || '/' || observations_unchanged || '/' || "
+	    "observations_revised, ' ' ORDER BY id) FROM potash.feed_runs");
+	assert_string_equal(v, "b2=7/0/0 b1=2/0/0 b3=0/1/1");
+	free(v);
+	/* The stored batch's 99 is not there; 1.50 keeps its text. */
+	v = testd_history(conn, "sb/a", "2025-01-01");
+	assert_non_null(strstr(v, "1.50@"));
+	assert_null(strchr(v, ','));
+	free(v);
+	/* 9 lost to 10 within batch 1; 11 a revision known after it. */
+	v = testpg_value(conn, "SELECT string_agg(o.value::text || ':' || "
+	    "r.batch_id, ',' ORDER BY o.known_at) || ' ' || "
+	    "(max(o.known_at) > min(o.known_at)) FROM potash.observations o "
+	    "JOIN potash.series s ON s.id = o.series_id JOIN potash.feed_runs "
+	    "r ON r.id = o.feed_run_id WHERE s.key = 'sb/b'");
+	assert_string_equal(v, "10:b1,11:b3 true");
+	free(v);
+	testpg_drop(conn, db);
+}
+
+/* Runs until the writer committed n batches in all; fails after ms. */
+static void
+h_until_committed(struct harness *h, uint64_t n, int ms)
+{
+	int	waited;
+
+	for (waited = 0; waited < ms; waited += 20) {
+		testd_loop(h->base, 20);
+		if (writer_stats(h->w)->batches_committed >= n &&
+		    writer_idle(h->w))
+			return;
+	}
+	fail_msg("writer committed %llu of %llu batches after %d ms",
+	    (unsigned long long)writer_stats(h->w)->batches_committed,
+	    (unsigned long long)n, ms);
+}
+
+static void
+submit_one(struct harness *h, const char *series, const char *period,
+    const char *value, const char *describe)
+{
+	struct batch	*b = batch_new("cache");
+
+	batch_add(b, series, period, value, "t");
+	if (describe != NULL)
+		batch_describe(b, describe, "Described", "t", "M",
+		    "{\"origin\": \"BLR\"}");
+	assert_int_equal(writer_submit(h->w, b), WRITER_ACCEPTED);
+	batch_free(b);
+}
+
+/*
+ * The writer's series cache: an unchanged description is not rewritten;
+ * a series deleted behind its back (the epoch moves) is found again by
+ * key; ids stay right across a reconnect.
+ */
+static void
+test_series_cache(void **state)
+{
+	const char	*db = "t_writer_cache";
+	struct harness	 h;
+	PGconn		*conn;
+	char		*dir = testproc_tmpdir(), *v, *xmin;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	h_open(&h, db, dir, 1);
+	h_until_idle(&h, 10000);
+	submit_one(&h, "cache/a", "2025-01-01", "1", "cache/gone");
+	h_until_committed(&h, 1, 20000);
+	xmin = testpg_value(conn, "SELECT xmin::text FROM potash.series "
+	    "WHERE key = 'cache/gone'");
+	/* The same description again: the row is left alone. */
+	submit_one(&h, "cache/a", "2025-02-01", "2", "cache/gone");
+	h_until_committed(&h, 2, 20000);
+	v = testpg_value(conn, "SELECT xmin::text FROM potash.series WHERE "
+	    "key = 'cache/gone'");
+	assert_string_equal(v, xmin);
+	free(v);
+	free(xmin);
+
+	/* Deleted behind our back (it has no observations), then values
+	 * for it: a new row, and the values under it. */
+	testpg_exec(conn, "DELETE FROM potash.series WHERE key = "
+	    "'cache/gone'");
+	submit_one(&h, "cache/gone", "2025-01-01", "5", NULL);
+	submit_one(&h, "cache/a", "2025-03-01", "3", NULL);
+	h_until_committed(&h, 4, 20000);
+	assert_int_equal(writer_stats(h.w)->batches_rejected, 0);
+
+	/* A reconnect: the cache is forgotten and learned again. */
+	PQfinish(conn);
+	testpg_cluster("stop");
+	testd_loop(h.base, 200);
+	testpg_cluster("start");
+	h_until_idle(&h, 20000);
+	submit_one(&h, "cache/a", "2025-04-01", "4", NULL);
+	submit_one(&h, "cache/gone", "2025-02-01", "6", NULL);
+	h_until_committed(&h, 6, 20000);
+	conn = PQconnectdb("dbname=t_writer_cache");
+	v = testpg_value(conn, "SELECT string_agg(s.key || '=' || "
+	    "o.value::text, ',' ORDER BY s.key, o.period) FROM "
+	    "potash.observations o JOIN potash.series s ON s.id = "
+	    "o.series_id");
+	assert_string_equal(v, "cache/a=1,cache/a=2,cache/a=3,cache/a=4,"
+	    "cache/gone=5,cache/gone=6");
+	free(v);
+	assert_int_equal(testd_count(conn, "SELECT count(*) FROM "
+	    "potash.observations o WHERE NOT EXISTS (SELECT 1 FROM "
+	    "potash.series s WHERE s.id = o.series_id)"), 0);
+	assert_int_equal(testd_count(conn, "SELECT count(*) FROM "
+	    "potash.series"), 2);
+	h_close(&h);
+	testd_rmdir(dir);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
+/* A series another connection created (and named) is used as it is. */
+static void
+test_series_from_elsewhere(void **state)
+{
+	const char	*db = "t_writer_other";
+	struct harness	 h;
+	PGconn		*conn;
+	char		*dir = testproc_tmpdir(), *v;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	h_open(&h, db, dir, 1);
+	h_until_idle(&h, 10000);
+	submit_one(&h, "other/a", "2025-01-01", "1", NULL);
+	h_until_committed(&h, 1, 20000);
+	testpg_exec(conn, "INSERT INTO potash.series (key, source, name, "
+	    "unit) VALUES ('other/b', 'other', 'Made elsewhere', 'USD/t')");
+	submit_one(&h, "other/b", "2025-01-01", "2", NULL);
+	submit_one(&h, "other/a", "2025-02-01", "3", NULL);
+	h_until_committed(&h, 3, 20000);
+	v = testpg_value(conn, "SELECT s.name || '|' || s.unit || '|' || "
+	    "o.value::text FROM potash.observations o JOIN potash.series s "
+	    "ON s.id = o.series_id WHERE s.key = 'other/b'");
+	assert_string_equal(v, "Made elsewhere|USD/t|2");
+	free(v);
+	assert_int_equal(testd_count(conn, "SELECT count(*) FROM "
+	    "potash.series"), 2);
+	h_close(&h);
+	testd_rmdir(dir);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
 int
 main(void)
 {
@@ -621,6 +815,9 @@ main(void)
 		cmocka_unit_test(test_replay_twice_is_once),
 		cmocka_unit_test(test_spool_cap_drops_newest),
 		cmocka_unit_test(test_torn_spool_tail),
+		cmocka_unit_test(test_store_batches_duplicate),
+		cmocka_unit_test(test_series_cache),
+		cmocka_unit_test(test_series_from_elsewhere),
 	};
 	int	rc;
 
