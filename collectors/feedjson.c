@@ -2,6 +2,11 @@
 /*
  * feedjson: one JSON document of a source API, checked before cJSON sees
  * it and with the exact text of its numbers kept; see feedjson.h.
+ *
+ * The fast path, jsontree, takes on a body only if the slow one (the
+ * checks of feedjson_scan, cJSON, the number map) would accept it and
+ * build the same tree; on anything else it gives up and the slow path
+ * runs from the start, so errors are found and named in one place.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -11,7 +16,11 @@
 
 #include "collectors/feedjson.h"
 #include "collectors/generic.h"
+#include "collectors/jsontree.h"
 #include "util/parse.h"
+
+/* The most one parse's arena takes at first. */
+#define FEEDJSON_ARENA_MAX	(1024 * 1024)
 
 /*
  * Checks what cJSON does not: no NUL, valid UTF-8, no "\u0000", nesting
@@ -168,6 +177,14 @@ feedjson_parse(struct feedjson *fj, const char *body, size_t len, char *err,
 		snprintf(err, errlen, "empty body (expected JSON)");
 		return (-1);
 	}
+	/* Nodes and strings take about twice the text; more blocks follow
+	 * if not. */
+	arena_init(&fj->arena, len < FEEDJSON_ARENA_MAX / 2 ? 2 * len + 1024 :
+	    FEEDJSON_ARENA_MAX);
+	if ((fj->root = jsontree_parse(body, len, start, &fj->arena)) != NULL)
+		return (0);
+	arena_deinit(&fj->arena);
+	fj->cjson = 1;
 	if (feedjson_scan(body, len, start, &open_string, err, errlen) == -1)
 		return (-1);
 	/*
@@ -195,8 +212,11 @@ feedjson_parse(struct feedjson *fj, const char *body, size_t len, char *err,
 void
 feedjson_free(struct feedjson *fj)
 {
-	cJSON_Delete(fj->root);
+	if (fj->cjson)
+		cJSON_Delete(fj->root);
+	arena_deinit(&fj->arena);
 	fj->root = NULL;
+	fj->cjson = 0;
 }
 
 int

@@ -18,6 +18,12 @@
  * Each number node's valueint is overwritten with the byte offset of its
  * token (nothing else reads valueint), so feedjson_number gives back the
  * token digit for digit: a value never goes through a double.
+ *
+ * Strict JSON, what sources send, is read in one pass by jsontree into an
+ * arena; anything else (errors included) goes through the checks above
+ * and cJSON, so what is accepted, the tree and every message stay
+ * cJSON's.  Either way the tree is read-only and lives until
+ * feedjson_free.
  */
 #ifndef COLLECTORS_FEEDJSON_H
 #define COLLECTORS_FEEDJSON_H
@@ -25,6 +31,8 @@
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
+
+#include "util/arena.h"
 
 /* cJSON's CJSON_NESTING_LIMIT: its parser refuses anything deeper. */
 #define FEEDJSON_DEPTH_MAX	1000
@@ -35,6 +43,8 @@ struct feedjson {
 	const char	*body;		/* borrowed: the whole body */
 	size_t		 len;
 	cJSON		*root;		/* owned */
+	int		 cjson;		/* root is cJSON's, not in arena */
+	struct arena	 arena;		/* jsontree's nodes and strings */
 };
 
 /*

@@ -466,54 +466,60 @@ generic_out_add(struct generic_out *o, const char *key, const char *period,
 	batch_add(o->batch, key, period, value, unit);
 }
 
-struct generic_dup {
-	const char	*series;
-	const char	*period;
-	size_t		 seq;
-};
-
-static int
-generic_dup_cmp(const void *a, const void *b)
+/* FNV-1a of a (series, period) pair. */
+static uint64_t
+generic_dup_hash(const char *series, const char *period)
 {
-	const struct generic_dup	*x = a, *y = b;
-	int				 c;
+	uint64_t		 h = 0xcbf29ce484222325ULL;
+	const unsigned char	*p;
 
-	if ((c = strcmp(x->series, y->series)) != 0)
-		return (c);
-	if ((c = strcmp(x->period, y->period)) != 0)
-		return (c);
-	return (x->seq < y->seq ? -1 : x->seq > y->seq);
+	for (p = (const unsigned char *)series; *p != '\0'; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	h = (h ^ 0xff) * 0x100000001b3ULL;	/* no UTF-8 byte */
+	for (p = (const unsigned char *)period; *p != '\0'; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return (h ^ (h >> 32));
 }
 
+/*
+ * One pass in document order through an open-addressing set of the pairs
+ * seen: the first observation whose pair is already there is the second
+ * occurrence that comes first, and the set holds its first occurrence.
+ */
 int
 generic_out_dup(const struct generic_out *o, size_t *tag1, size_t *tag2,
     size_t *obs)
 {
-	struct generic_dup	*d;
-	size_t			 i, best = SIZE_MAX, first = 0;
+	const struct observation	*ob = o->batch->obs + o->first, *x;
+	size_t				 small[256], *set = small;
+	size_t				 cap = 16, mask, i, k;
+	int				 rc = 0;
 
 	if (o->ntags < 2)
 		return (0);
-	d = xcalloc(o->ntags, sizeof(*d));
-	for (i = 0; i < o->ntags; i++) {
-		d[i].series = o->batch->obs[o->first + i].series;
-		d[i].period = o->batch->obs[o->first + i].period;
-		d[i].seq = i;
-	}
-	qsort(d, o->ntags, sizeof(*d), generic_dup_cmp);
-	for (i = 1; i < o->ntags; i++) {
-		if (strcmp(d[i].series, d[i - 1].series) == 0 &&
-		    strcmp(d[i].period, d[i - 1].period) == 0 &&
-		    d[i].seq < best) {
-			best = d[i].seq;
-			first = d[i - 1].seq;
+	while (cap < 2 * o->ntags)
+		cap *= 2;
+	if (cap > sizeof(small) / sizeof(small[0]))
+		set = xreallocarray(NULL, cap, sizeof(*set));
+	memset(set, 0xff, cap * sizeof(*set));
+	mask = cap - 1;
+	for (i = 0; i < o->ntags && rc == 0; i++) {
+		k = (size_t)generic_dup_hash(ob[i].series, ob[i].period) & mask;
+		for (; set[k] != SIZE_MAX; k = (k + 1) & mask) {
+			x = &ob[set[k]];
+			if (strcmp(x->series, ob[i].series) == 0 &&
+			    strcmp(x->period, ob[i].period) == 0) {
+				*tag1 = o->tags[set[k]];
+				*tag2 = o->tags[i];
+				*obs = o->first + i;
+				rc = 1;
+				break;
+			}
 		}
+		if (rc == 0)
+			set[k] = i;
 	}
-	free(d);
-	if (best == SIZE_MAX)
-		return (0);
-	*tag1 = o->tags[first];
-	*tag2 = o->tags[best];
-	*obs = o->first + best;
-	return (1);
+	if (set != small)
+		free(set);
+	return (rc);
 }

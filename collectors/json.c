@@ -144,6 +144,7 @@ json_value(const struct json_feed *jf, const struct feedjson *fj,
 		return (0);
 	text = json_node_text(fj, n, keytext, num, sizeof(num), &isnum);
 	if (text == NULL) {
+		json_path_trace(r, &jf->fields[i], t);
 		snprintf(err, errlen, "%s: expected a number or a string, got "
 		    "%s", json_path_where(t), json_path_type(n));
 		return (-1);
@@ -151,6 +152,7 @@ json_value(const struct json_feed *jf, const struct feedjson *fj,
 	rc = generic_value(&jf->g, text, isnum, value, sizeof(value), msg,
 	    sizeof(msg));
 	if (rc == -1) {
+		json_path_trace(r, &jf->fields[i], t);
 		snprintf(err, errlen, "%s: %s", json_path_where(t), msg);
 		return (-1);
 	}
@@ -181,12 +183,14 @@ json_row(const struct json_feed *jf, const struct feedjson *fj,
 		return (-1);
 	text = json_node_text(fj, n, keytext, num, sizeof(num), &isnum);
 	if (text == NULL) {
+		json_path_trace(r, &jf->period, t);
 		snprintf(err, errlen, "%s: expected a period (a string or a "
 		    "number), got %s", json_path_where(t), json_path_type(n));
 		return (-1);
 	}
 	if (generic_period(&jf->g, text, period, sizeof(period), msg,
 	    sizeof(msg)) == -1) {
+		json_path_trace(r, &jf->period, t);
 		snprintf(err, errlen, "%s: %s", json_path_where(t), msg);
 		return (-1);
 	}

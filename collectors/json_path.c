@@ -92,14 +92,22 @@ json_path_text_name(struct json_path_text *t, const char *name)
 	json_path_text_add(t, "\"]", 2);
 }
 
+/* Appends "[i]"; by hand, as every row's path has one. */
 static void
 json_path_text_index(struct json_path_text *t, long i)
 {
-	char	buf[32];
-	int	n;
+	char		 buf[32], *p = buf + sizeof(buf);
+	unsigned long	 u = i < 0 ? -(unsigned long)i : (unsigned long)i;
 
-	n = snprintf(buf, sizeof(buf), "[%ld]", i);
-	json_path_text_add(t, buf, (size_t)n);
+	*--p = ']';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (i < 0)
+		*--p = '-';
+	*--p = '[';
+	json_path_text_add(t, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 /* Where a path points, for messages. */
@@ -438,6 +446,50 @@ json_path_rows_walk(const cJSON *node, const struct json_path *p,
 	return (0);
 }
 
+/* json_path_step without the text or a message: 1, 0 or -1 as it. */
+static int
+json_path_step_quiet(const cJSON *node, const struct json_path_seg *seg,
+    const cJSON **child)
+{
+	long	n;
+
+	if (seg->type == JSON_PATH_MEMBER) {
+		if (!cJSON_IsObject(node))
+			return (-1);
+		return ((*child = json_path_member(node, seg->name)) != NULL);
+	}
+	if (!cJSON_IsArray(node))
+		return (-1);
+	return ((*child = json_path_element(node, seg->index, &n)) != NULL);
+}
+
+/* Sets t to the concrete path of p's first n segments from row r. */
+static void
+json_path_text_prefix(struct json_path_text *t, const struct json_path_row *r,
+    const struct json_path *p, size_t n)
+{
+	size_t	i;
+
+	json_path_text_set(t, r->path);
+	for (i = 0; i < n; i++) {
+		if (p->segs[i].type == JSON_PATH_MEMBER)
+			json_path_text_name(t, p->segs[i].name);
+		else if (p->segs[i].type == JSON_PATH_INDEX)
+			json_path_text_index(t, p->segs[i].index);
+	}
+}
+
+void
+json_path_trace(const struct json_path_row *r, const struct json_path *p,
+    struct json_path_text *t)
+{
+	json_path_text_prefix(t, r, p, p->nsegs);
+}
+
+/*
+ * The text of the path is built only for a message: a step that fails
+ * is taken again by json_path_step, which names it.
+ */
 int
 json_path_get(const struct json_path_row *r, const struct json_path *p,
     const cJSON **out, const char **keytext, struct json_path_text *t,
@@ -445,18 +497,18 @@ json_path_get(const struct json_path_row *r, const struct json_path *p,
 {
 	const cJSON	*node = r->node, *c = NULL;
 	size_t		 i;
-	int		 rc;
 
-	json_path_text_set(t, r->path);
 	*keytext = NULL;
 	for (i = 0; i < p->nsegs; i++) {
 		if (i > 0 && cJSON_IsNull(node)) {
+			json_path_text_prefix(t, r, p, i);
 			snprintf(err, errlen, "%s is null", json_path_where(t));
 			return (0);
 		}
 		switch (p->segs[i].type) {
 		case JSON_PATH_KEY:
 			if (r->key == NULL) {
+				json_path_text_prefix(t, r, p, i);
 				snprintf(err, errlen, "%s: @key: this row was "
 				    "not found under a member name (@key needs "
 				    "rows ending in [*] over an object)",
@@ -467,13 +519,15 @@ json_path_get(const struct json_path_row *r, const struct json_path *p,
 			return (1);
 		case JSON_PATH_MEMBER:
 		case JSON_PATH_INDEX:
-			rc = json_path_step(node, &p->segs[i], t, &c, err,
-			    errlen);
-			if (rc != 1)
-				return (rc);
+			if (json_path_step_quiet(node, &p->segs[i], &c) != 1) {
+				json_path_text_prefix(t, r, p, i);
+				return (json_path_step(node, &p->segs[i], t, &c,
+				    err, errlen));
+			}
 			break;
 		case JSON_PATH_ALL:
 		default:
+			json_path_text_prefix(t, r, p, i);
 			snprintf(err, errlen, "[*] in a field path");
 			return (-1);
 		}

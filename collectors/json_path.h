@@ -64,14 +64,18 @@ int	json_path_rows(const cJSON *, const struct json_path *,
 void	json_path_rows_free(struct json_path_rows *);
 
 /*
- * Finds field path p in row r and leaves its concrete path in t.
- * Returns 1 with *out set (or *keytext, for "@key"), 0 if a member or
- * element on the way is absent or null (a message in err), or -1 with a
- * message if a step meets the wrong type.
+ * Finds field path p in row r.  Returns 1 with *out set (or *keytext,
+ * for "@key"), 0 if a member or element on the way is absent or null (a
+ * message in err), or -1 with a message if a step meets the wrong type.
+ * t is left holding the concrete path the message names; on success it
+ * is not touched (json_path_trace gives the path then).
  */
 int	json_path_get(const struct json_path_row *, const struct json_path *,
 	    const cJSON **, const char **, struct json_path_text *, char *,
 	    size_t);
+/* Sets t to the concrete path of field path p in row r: "data[3].close". */
+void	json_path_trace(const struct json_path_row *, const struct json_path *,
+	    struct json_path_text *);
 
 /* The concrete path in t, or "response" when it is the top. */
 const char	*json_path_where(const struct json_path_text *);

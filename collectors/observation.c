@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * observation: batches of observations; see observation.h.
+ *
+ * The strings of observations and series descriptions are copied into
+ * the batch's arena, an observation's four or five in one piece: a batch
+ * of n observations costs a few allocations, not 4n.  A description
+ * replaced by batch_describe leaves its old strings in the arena until
+ * batch_free.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,20 +25,9 @@ batch_new(const char *feed)
 }
 
 static char *
-batch_strdup(const char *s)
+batch_strdup(struct batch *b, const char *s)
 {
-	return (s != NULL ? xstrdup(s) : NULL);
-}
-
-static void
-batch_series_info_clear(struct series_info *si)
-{
-	free(si->key);
-	free(si->name);
-	free(si->unit);
-	free(si->frequency);
-	free(si->dimensions);
-	memset(si, 0, sizeof(*si));
+	return (s != NULL ? arena_strdup(&b->strings, s) : NULL);
 }
 
 void
@@ -45,20 +40,23 @@ batch_describe(struct batch *b, const char *key, const char *name,
 	for (i = 0; i < b->nseries; i++) {
 		if (strcmp(b->series[i].key, key) == 0) {
 			si = &b->series[i];
-			batch_series_info_clear(si);
 			break;
 		}
 	}
 	if (si == NULL) {
-		b->series = xreallocarray(b->series, b->nseries + 1,
-		    sizeof(*b->series));
+		if (b->nseries == b->series_cap) {
+			b->series_cap = b->series_cap == 0 ? 16 :
+			    b->series_cap * 2;
+			b->series = xreallocarray(b->series, b->series_cap,
+			    sizeof(*b->series));
+		}
 		si = &b->series[b->nseries++];
+		si->key = arena_strdup(&b->strings, key);
 	}
-	si->key = xstrdup(key);
-	si->name = batch_strdup(name);
-	si->unit = batch_strdup(unit);
-	si->frequency = batch_strdup(frequency);
-	si->dimensions = batch_strdup(dimensions);
+	si->name = batch_strdup(b, name);
+	si->unit = batch_strdup(b, unit);
+	si->frequency = batch_strdup(b, frequency);
+	si->dimensions = batch_strdup(b, dimensions);
 }
 
 void
@@ -68,17 +66,9 @@ batch_free(struct batch *b)
 
 	if (b == NULL)
 		return;
-	for (i = 0; i < b->nobs; i++) {
-		free(b->obs[i].series);
-		free(b->obs[i].period);
-		free(b->obs[i].value);
-		free(b->obs[i].unit);
-		free(b->obs[i].known_at);
-	}
 	free(b->obs);
-	for (i = 0; i < b->nseries; i++)
-		batch_series_info_clear(&b->series[i]);
 	free(b->series);
+	arena_deinit(&b->strings);
 	for (i = 0; i < b->nevents; i++)
 		sanctions_event_free(&b->events[i]);
 	free(b->events);
@@ -102,17 +92,27 @@ batch_add_known(struct batch *b, const char *series, const char *period,
     const char *value, const char *unit, const char *known_at)
 {
 	struct observation	*o;
+	size_t			 ls, lp, lv, lu, lk;
+	char			*p;
 
 	if (b->nobs == b->cap) {
 		b->cap = b->cap == 0 ? 64 : b->cap * 2;
 		b->obs = xreallocarray(b->obs, b->cap, sizeof(*b->obs));
 	}
+	if (unit == NULL)
+		unit = "";
+	ls = strlen(series) + 1;
+	lp = strlen(period) + 1;
+	lv = strlen(value) + 1;
+	lu = strlen(unit) + 1;
+	lk = known_at != NULL ? strlen(known_at) + 1 : 0;
+	p = arena_alloc_text(&b->strings, ls + lp + lv + lu + lk);
 	o = &b->obs[b->nobs++];
-	o->series = xstrdup(series);
-	o->period = xstrdup(period);
-	o->value = xstrdup(value);
-	o->unit = xstrdup(unit != NULL ? unit : "");
-	o->known_at = batch_strdup(known_at);
+	o->series = memcpy(p, series, ls);
+	o->period = memcpy(p += ls, period, lp);
+	o->value = memcpy(p += lp, value, lv);
+	o->unit = memcpy(p += lv, unit, lu);
+	o->known_at = known_at != NULL ? memcpy(p + lu, known_at, lk) : NULL;
 }
 
 void

@@ -6,7 +6,9 @@
  * the source's own decimal text so nothing is rounded on the way into
  * PostgreSQL's numeric.  A batch is what one feed run produced, with what
  * is known about the run (URL with secrets removed, HTTP status, bytes,
- * times, error).  A batch owns every string in it.
+ * times, error).  A batch owns every string in it: those of its
+ * observations and series descriptions sit in its arena (one allocation
+ * for many, all freed by batch_free), the others are malloc'd.
  *
  * known_at is when the value became known, for imports of past vintages;
  * collectors leave it NULL, which means "now" (the storing transaction's
@@ -19,6 +21,7 @@
 #include <stdint.h>
 
 #include "collectors/event.h"
+#include "util/arena.h"
 
 struct observation {
 	char	*series;	/* key: "fred/PPOTASHUSDM" */
@@ -54,12 +57,15 @@ struct batch {
 
 	struct series_info	*series;
 	size_t			 nseries;
+	size_t			 series_cap;
 
 	struct sanctions_event	*events;	/* detected by the run */
 	size_t			 nevents;
 
 	char			*etag;		/* for the next conditional */
 	char			*last_modified;	/* GET; NULL if none */
+
+	struct arena		 strings;	/* of obs and series */
 };
 
 /* A new, empty batch for feed (copied). */

@@ -13,113 +13,264 @@
 #include "util/buf.h"
 #include "util/xmalloc.h"
 
+/*
+ * The record being written: grown by doubling, always with room for the
+ * NUL that batchrec_encode's caller gets at the end.
+ */
+struct batchrec_w {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+
+/* Room for n more bytes (and a NUL); returns where they go. */
+static char *
+batchrec_reserve(struct batchrec_w *w, size_t n)
+{
+	if (n >= SIZE_MAX / 2 - w->len)
+		abort();
+	if (w->len + n + 1 > w->cap) {
+		while (w->len + n + 1 > w->cap)
+			w->cap = w->cap == 0 ? 1024 : w->cap * 2;
+		w->data = xreallocarray(w->data, w->cap, 1);
+	}
+	return (w->data + w->len);
+}
+
+static void
+batchrec_put(struct batchrec_w *w, const char *s, size_t n)
+{
+	memcpy(batchrec_reserve(w, n), s, n);
+	w->len += n;
+}
+
+static void
+batchrec_puts(struct batchrec_w *w, const char *s)
+{
+	batchrec_put(w, s, strlen(s));
+}
+
+/* Appends v in decimal. */
+static void
+batchrec_put_int(struct batchrec_w *w, int64_t v)
+{
+	char		 tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t	 u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		*--p = '-';
+	batchrec_put(w, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+static void
+batchrec_put_uint(struct batchrec_w *w, uint64_t u)
+{
+	char	 tmp[24], *p = tmp + sizeof(tmp);
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	batchrec_put(w, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+/*
+ * Appends s as a JSON string exactly as cJSON prints one (the header was
+ * once printed by cJSON, and batchrec_decode prints the series and events
+ * back with it): '"', '\\' and \b \f \n \r \t escaped by letter, other
+ * bytes below 0x20 as \u00xx, everything else as it is.
+ */
+static void
+batchrec_put_json(struct batchrec_w *w, const char *s)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*p = (const unsigned char *)s;
+	char			*o;
+	size_t			 n = strlen(s);
+
+	o = batchrec_reserve(w, 6 * n + 2);
+	*o++ = '"';
+	for (; *p != '\0'; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\') {
+			*o++ = (char)*p;
+			continue;
+		}
+		*o++ = '\\';
+		switch (*p) {
+		case '"':
+		case '\\':
+			*o++ = (char)*p;
+			break;
+		case '\b':
+			*o++ = 'b';
+			break;
+		case '\f':
+			*o++ = 'f';
+			break;
+		case '\n':
+			*o++ = 'n';
+			break;
+		case '\r':
+			*o++ = 'r';
+			break;
+		case '\t':
+			*o++ = 't';
+			break;
+		default:
+			memcpy(o, "u00", 3);
+			o[3] = hex[*p >> 4];
+			o[4] = hex[*p & 0xf];
+			o += 5;
+			break;
+		}
+	}
+	*o++ = '"';
+	w->len = (size_t)(o - w->data);
+}
+
+/* Appends ,"name":"value" or ,"name":null. */
+static void
+batchrec_put_member(struct batchrec_w *w, const char *name, const char *v)
+{
+	batchrec_puts(w, name);
+	if (v != NULL)
+		batchrec_put_json(w, v);
+	else
+		batchrec_put(w, "null", 4);
+}
+
+/*
+ * COPY text format escapes backslash, tab, newline and CR by a letter;
+ * everything else goes through byte for byte.  The letter of each byte,
+ * 0 for none.
+ */
+static const char	batchrec_copy_letter[256] = {
+	['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r',
+};
+
+/* Appends s escaped for COPY text format, its length n known. */
+static void
+batchrec_put_copy(struct batchrec_w *w, const char *s, size_t n)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	char			*o = batchrec_reserve(w, 2 * n), c;
+
+	for (; n > 0; n--, p++) {
+		if ((c = batchrec_copy_letter[*p]) == 0)
+			*o++ = (char)*p;
+		else {
+			*o++ = '\\';
+			*o++ = c;
+		}
+	}
+	w->len = (size_t)(o - w->data);
+}
+
 void
 batchrec_copy_escape(struct buf *out, const char *s)
 {
-	const char	*run = s;
+	const unsigned char	*p = (const unsigned char *)s, *run = p;
+	char			 esc[2] = { '\\', 0 };
 
-	/* COPY text format: backslash, tab, newline and CR are escaped;
-	 * everything else goes through byte for byte. */
-	for (; *s != '\0'; s++) {
-		const char	*esc;
-
-		switch (*s) {
-		case '\\':	esc = "\\\\"; break;
-		case '\t':	esc = "\\t"; break;
-		case '\n':	esc = "\\n"; break;
-		case '\r':	esc = "\\r"; break;
-		default:	continue;
-		}
-		buf_append(out, run, (size_t)(s - run));
+	for (; *p != '\0'; p++) {
+		if ((esc[1] = batchrec_copy_letter[*p]) == 0)
+			continue;
+		buf_append(out, run, (size_t)(p - run));
 		buf_append(out, esc, 2);
-		run = s + 1;
+		run = p + 1;
 	}
-	buf_append(out, run, (size_t)(s - run));
+	buf_append(out, run, (size_t)(p - run));
 }
 
 static void
-batchrec_new_id(char *id, size_t len)
+batchrec_new_id(char *id)
 {
-	uint32_t	r[4];
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 r[16];
+	size_t			 i;
 
 	arc4random_buf(r, sizeof(r));
-	snprintf(id, len, "%08x%08x%08x%08x", r[0], r[1], r[2], r[3]);
+	for (i = 0; i < sizeof(r); i++) {
+		id[2 * i] = hex[r[i] >> 4];
+		id[2 * i + 1] = hex[r[i] & 0xf];
+	}
+	id[2 * sizeof(r)] = '\0';
 }
 
+/*
+ * The series array.  Collectors hand dimensions over as JSON text;
+ * anything that is not an object is dropped rather than stored, and an
+ * object goes in as cJSON prints it.
+ */
 static void
-batchrec_add_str(cJSON *o, const char *name, const char *v)
+batchrec_series(struct batchrec_w *w, const struct batch *b)
 {
-	if (v != NULL)
-		cJSON_AddStringToObject(o, name, v);
-	else
-		cJSON_AddNullToObject(o, name);
-}
-
-static cJSON *
-batchrec_series(const struct batch *b)
-{
-	cJSON	*arr = cJSON_CreateArray(), *o, *dims;
+	cJSON	*dims;
+	char	*text;
 	size_t	 i;
 
+	batchrec_put(w, "[", 1);
 	for (i = 0; i < b->nseries; i++) {
 		const struct series_info *si = &b->series[i];
 
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "key", si->key);
-		batchrec_add_str(o, "name", si->name);
-		batchrec_add_str(o, "unit", si->unit);
-		batchrec_add_str(o, "frequency", si->frequency);
-		/* Collectors hand dimensions over as JSON text; anything
-		 * that is not an object is dropped rather than stored. */
+		batchrec_puts(w, i > 0 ? ",{\"key\":" : "{\"key\":");
+		batchrec_put_json(w, si->key);
+		batchrec_put_member(w, ",\"name\":", si->name);
+		batchrec_put_member(w, ",\"unit\":", si->unit);
+		batchrec_put_member(w, ",\"frequency\":", si->frequency);
 		dims = si->dimensions != NULL ? cJSON_Parse(si->dimensions) :
 		    NULL;
-		if (dims != NULL && cJSON_IsObject(dims))
-			cJSON_AddItemToObject(o, "dimensions", dims);
-		else
-			cJSON_Delete(dims);
-		cJSON_AddItemToArray(arr, o);
+		if (dims != NULL && cJSON_IsObject(dims)) {
+			if ((text = cJSON_PrintUnformatted(dims)) == NULL)
+				abort();
+			batchrec_puts(w, ",\"dimensions\":");
+			batchrec_puts(w, text);
+			cJSON_free(text);
+		}
+		cJSON_Delete(dims);
+		batchrec_put(w, "}", 1);
 	}
-	return (arr);
+	batchrec_put(w, "]", 1);
 }
 
-static cJSON *
-batchrec_events(const struct batch *b)
+static void
+batchrec_events(struct batchrec_w *w, const struct batch *b)
 {
-	cJSON	*arr = cJSON_CreateArray(), *o, *ents;
-	size_t	 i, j;
+	size_t	 i, j, n;
 
+	batchrec_put(w, "[", 1);
 	for (i = 0; i < b->nevents; i++) {
 		const struct sanctions_event *ev = &b->events[i];
 
-		o = cJSON_CreateObject();
-		batchrec_add_str(o, "announced_on", ev->announced_on);
-		batchrec_add_str(o, "effective_on", ev->effective_on);
-		batchrec_add_str(o, "wind_down_until", ev->wind_down_until);
-		batchrec_add_str(o, "jurisdiction", ev->jurisdiction);
-		batchrec_add_str(o, "action", ev->action);
-		batchrec_add_str(o, "instrument", ev->instrument);
-		ents = cJSON_CreateArray();
-		for (j = 0; j < ev->nentities; j++)
-			cJSON_AddItemToArray(ents,
-			    cJSON_CreateString(ev->entities[j]));
-		cJSON_AddItemToObject(o, "entities", ents);
-		cJSON_AddNumberToObject(o, "direction", ev->direction);
-		batchrec_add_str(o, "summary", ev->summary);
-		batchrec_add_str(o, "source_url", ev->source_url);
-		batchrec_add_str(o, "verification", ev->verification);
-		cJSON_AddItemToArray(arr, o);
+		batchrec_put_member(w, i > 0 ? ",{\"announced_on\":" :
+		    "{\"announced_on\":", ev->announced_on);
+		batchrec_put_member(w, ",\"effective_on\":", ev->effective_on);
+		batchrec_put_member(w, ",\"wind_down_until\":",
+		    ev->wind_down_until);
+		batchrec_put_member(w, ",\"jurisdiction\":", ev->jurisdiction);
+		batchrec_put_member(w, ",\"action\":", ev->action);
+		batchrec_put_member(w, ",\"instrument\":", ev->instrument);
+		batchrec_puts(w, ",\"entities\":[");
+		for (j = 0, n = 0; j < ev->nentities; j++) {
+			/* cJSON could not make an item of NULL. */
+			if (ev->entities[j] == NULL)
+				continue;
+			if (n++ > 0)
+				batchrec_put(w, ",", 1);
+			batchrec_put_json(w, ev->entities[j]);
+		}
+		batchrec_puts(w, "],\"direction\":");
+		batchrec_put_int(w, ev->direction);
+		batchrec_put_member(w, ",\"summary\":", ev->summary);
+		batchrec_put_member(w, ",\"source_url\":", ev->source_url);
+		batchrec_put_member(w, ",\"verification\":", ev->verification);
+		batchrec_put(w, "}", 1);
 	}
-	return (arr);
-}
-
-static char *
-batchrec_print(const cJSON *item)
-{
-	char	*text;
-
-	if ((text = cJSON_PrintUnformatted(item)) == NULL)
-		abort();
-	return (text);
+	batchrec_put(w, "]", 1);
 }
 
 static char *
@@ -140,51 +291,78 @@ batchrec_has_known_at(const struct batch *b)
 	return (0);
 }
 
+/*
+ * The header is written as cJSON printed it before, member for member,
+ * but for the numbers: integers are written as integers where cJSON
+ * wrote a double ("1.7640000001234560e+15"), the same JSON number to any
+ * reader, batchrec_decode included.
+ */
 char *
 batchrec_encode(const struct batch *b, size_t *lenp, struct batchrec_meta *m)
 {
-	struct buf	 out;
-	cJSON		*h, *series = NULL, *events = NULL;
-	char		*line, id[40], seq[24];
-	size_t		 i;
-	int		 known_at = batchrec_has_known_at(b);
+	struct batchrec_w	 w;
+	char			 id[40];
+	size_t			 i, n, series = 0, series_end = 0;
+	size_t			 events = 0, events_end = 0;
+	int			 known_at = batchrec_has_known_at(b);
 
-	batchrec_new_id(id, sizeof(id));
-	h = cJSON_CreateObject();
-	cJSON_AddNumberToObject(h, "v", BATCHREC_VERSION);
-	cJSON_AddStringToObject(h, "id", id);
-	cJSON_AddStringToObject(h, "feed", b->feed);
-	if (b->url != NULL)
-		cJSON_AddStringToObject(h, "url", b->url);
-	if (b->http_status != 0)
-		cJSON_AddNumberToObject(h, "status", b->http_status);
-	/* Integers up to 2^53 survive a double exactly; usec since 1970
-	 * stay below that until the year 2255. */
-	cJSON_AddNumberToObject(h, "bytes", (double)b->bytes);
-	cJSON_AddNumberToObject(h, "started", (double)b->started);
-	cJSON_AddNumberToObject(h, "finished", (double)b->finished);
-	if (b->error != NULL)
-		cJSON_AddStringToObject(h, "error", b->error);
-	cJSON_AddNumberToObject(h, "rows", (double)b->nobs);
+	memset(&w, 0, sizeof(w));
+	/* About what this batch takes, to grow once at most. */
+	(void)batchrec_reserve(&w, 512 + b->nobs * 64 + b->nseries * 96);
+	batchrec_new_id(id);
+	batchrec_puts(&w, "{\"v\":");
+	batchrec_put_int(&w, BATCHREC_VERSION);
+	batchrec_puts(&w, ",\"id\":\"");
+	batchrec_puts(&w, id);
+	batchrec_puts(&w, "\",\"feed\":");
+	batchrec_put_json(&w, b->feed);
+	if (b->url != NULL) {
+		batchrec_puts(&w, ",\"url\":");
+		batchrec_put_json(&w, b->url);
+	}
+	if (b->http_status != 0) {
+		batchrec_puts(&w, ",\"status\":");
+		batchrec_put_int(&w, b->http_status);
+	}
+	batchrec_puts(&w, ",\"bytes\":");
+	batchrec_put_uint(&w, b->bytes);
+	batchrec_puts(&w, ",\"started\":");
+	batchrec_put_int(&w, b->started);
+	batchrec_puts(&w, ",\"finished\":");
+	batchrec_put_int(&w, b->finished);
+	if (b->error != NULL) {
+		batchrec_puts(&w, ",\"error\":");
+		batchrec_put_json(&w, b->error);
+	}
+	batchrec_puts(&w, ",\"rows\":");
+	batchrec_put_uint(&w, b->nobs);
 	/* Only when needed, so that other records stay as before. */
 	if (known_at)
-		cJSON_AddTrueToObject(h, "known_at");
-	if (b->etag != NULL)
-		cJSON_AddStringToObject(h, "etag", b->etag);
-	if (b->last_modified != NULL)
-		cJSON_AddStringToObject(h, "last_modified", b->last_modified);
+		batchrec_puts(&w, ",\"known_at\":true");
+	if (b->etag != NULL) {
+		batchrec_puts(&w, ",\"etag\":");
+		batchrec_put_json(&w, b->etag);
+	}
+	if (b->last_modified != NULL) {
+		batchrec_puts(&w, ",\"last_modified\":");
+		batchrec_put_json(&w, b->last_modified);
+	}
 	if (b->nseries > 0) {
-		series = batchrec_series(b);
-		cJSON_AddItemToObject(h, "series", series);
+		batchrec_puts(&w, ",\"series\":");
+		series = w.len;
+		batchrec_series(&w, b);
+		series_end = w.len;
 	}
 	if (b->nevents > 0) {
-		events = batchrec_events(b);
-		cJSON_AddItemToObject(h, "events", events);
+		batchrec_puts(&w, ",\"events\":");
+		events = w.len;
+		batchrec_events(&w, b);
+		events_end = w.len;
 	}
-	line = batchrec_print(h);
+	batchrec_put(&w, "}\n", 2);
 
 	/* The same facts batchrec_decode would read back, without
-	 * parsing the header just printed. */
+	 * parsing the header just written. */
 	if (m != NULL) {
 		memset(m, 0, sizeof(*m));
 		memcpy(m->id, id, sizeof(m->id));
@@ -195,43 +373,47 @@ batchrec_encode(const struct batch *b, size_t *lenp, struct batchrec_meta *m)
 		m->started = b->started;
 		m->finished = b->finished;
 		m->error = batchrec_dup(b->error);
-		m->series = series != NULL ? batchrec_print(series) : NULL;
-		m->events = events != NULL ? batchrec_print(events) : NULL;
+		m->series = series_end > 0 ? xstrndup(w.data + series,
+		    series_end - series) : NULL;
+		m->events = events_end > 0 ? xstrndup(w.data + events,
+		    events_end - events) : NULL;
 		m->nevents = b->nevents;
 		m->etag = batchrec_dup(b->etag);
 		m->last_modified = batchrec_dup(b->last_modified);
 		m->rows = b->nobs;
 		m->known_at = known_at;
-		m->body_off = strlen(line) + 1;
+		m->body_off = w.len;
 	}
-	cJSON_Delete(h);
 
-	buf_init(&out, 0);
-	buf_append(&out, line, strlen(line));
-	buf_append(&out, "\n", 1);
-	free(line);
 	for (i = 0; i < b->nobs; i++) {
 		const struct observation *o = &b->obs[i];
 
-		batchrec_copy_escape(&out, o->series);
-		buf_append(&out, "\t", 1);
-		batchrec_copy_escape(&out, o->period);
-		buf_append(&out, "\t", 1);
-		batchrec_copy_escape(&out, o->value);
-		buf_append(&out, "\t", 1);
-		batchrec_copy_escape(&out, o->unit);
-		snprintf(seq, sizeof(seq), "\t%zu", i);
-		buf_append(&out, seq, strlen(seq));
+		n = strlen(o->series);
+		batchrec_put_copy(&w, o->series, n);
+		batchrec_put(&w, "\t", 1);
+		batchrec_put_copy(&w, o->period, strlen(o->period));
+		batchrec_put(&w, "\t", 1);
+		batchrec_put_copy(&w, o->value, strlen(o->value));
+		batchrec_put(&w, "\t", 1);
+		batchrec_put_copy(&w, o->unit, strlen(o->unit));
+		batchrec_put(&w, "\t", 1);
+		batchrec_put_uint(&w, i);
 		if (known_at) {
-			buf_append(&out, "\t", 1);
+			batchrec_put(&w, "\t", 1);
 			if (o->known_at != NULL)
-				batchrec_copy_escape(&out, o->known_at);
+				batchrec_put_copy(&w, o->known_at,
+				    strlen(o->known_at));
 			else
-				buf_append(&out, "\\N", 2);
+				batchrec_put(&w, "\\N", 2);
 		}
-		buf_append(&out, "\n", 1);
+		batchrec_put(&w, "\n", 1);
 	}
-	return (buf_steal(&out, lenp));
+	w.data[w.len] = '\0';
+	/* Records wait in the writer's memory: give back the slack. */
+	if (w.cap - w.len > 256)
+		w.data = xreallocarray(w.data, w.len + 1, 1);
+	*lenp = w.len;
+	return (w.data);
 }
 
 static char *

@@ -8,7 +8,8 @@
  * decimal_parts (sign, significant digits, where the point is, exponent)
  * and one formatter that writes the canonical form from it, so every
  * output of this module is accepted again by decimal_normalize and
- * unchanged by it.  The parts live on the caller's stack; nothing is
+ * unchanged by it; plain numbers take a short cut (decimal_fast) to the
+ * same canonical form.  The parts live on the caller's stack; nothing is
  * allocated.  Digits are tested as ASCII ranges, never with isdigit(), so
  * the locale cannot widen what is accepted.
  */
@@ -24,6 +25,8 @@
 /* Nonzero values have their leading digit at 10^-300 .. 10^299. */
 #define DECIMAL_ADJ_MIN		(-300)
 #define DECIMAL_ADJ_MAX		299
+/* No limit applies to a plain number this short (see decimal_fast). */
+#define DECIMAL_FAST_MAX	64
 
 struct decimal_parts {
 	/* Integer digits without leading zeros, then the fraction digits. */
@@ -407,6 +410,66 @@ decimal_parse(const char *in, size_t len, int flags, struct decimal_parts *dp,
 	return (0);
 }
 
+/*
+ * The common case without the parts: plain "-123.45" (an optional minus,
+ * digits, optionally a point and digits; nothing else, no blanks) of at
+ * most DECIMAL_FAST_MAX bytes, where no limit can apply, under flags that
+ * read it as written.  Writes what decimal_format would and returns 0,
+ * or returns -1 to leave the input, errors included, to decimal_parse.
+ */
+static int
+decimal_fast(const char *in, size_t len, int flags, char *out,
+    size_t outlen)
+{
+	const char	*p = in, *e = in + len, *ip, *fp = NULL;
+	size_t		 ni, nf = 0, i, n = 0;
+	int		 neg = 0, nonzero = 0;
+
+	if (len > DECIMAL_FAST_MAX || (flags != 0 &&
+	    flags != DECIMAL_THOUSANDS_COMMA))
+		return (-1);
+	if (p < e && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	for (ip = p; p < e && decimal_isdigit(*p); p++)
+		;
+	if ((ni = (size_t)(p - ip)) == 0)
+		return (-1);
+	if (p < e && *p == '.') {
+		for (fp = ++p; p < e && decimal_isdigit(*p); p++)
+			;
+		if ((nf = (size_t)(p - fp)) == 0)
+			return (-1);
+	}
+	if (p != e)
+		return (-1);
+	/* Leading zeros of the integer part are not digits of the value. */
+	while (ni > 0 && *ip == '0') {
+		ip++;
+		ni--;
+	}
+	nonzero = ni > 0;
+	for (i = 0; !nonzero && i < nf; i++)
+		nonzero = fp[i] != '0';
+	if ((neg && nonzero) + (ni > 0 ? ni : 1) + (nf > 0 ? nf + 1 : 0) >=
+	    outlen)
+		return (-1);
+	if (neg && nonzero)
+		out[n++] = '-';
+	if (ni == 0)
+		out[n++] = '0';
+	memcpy(out + n, ip, ni);
+	n += ni;
+	if (nf > 0) {
+		out[n++] = '.';
+		memcpy(out + n, fp, nf);
+		n += nf;
+	}
+	out[n] = '\0';
+	return (0);
+}
+
 int
 decimal_normalize(const char *in, size_t len, int flags, char *out,
     size_t outlen, char *err, size_t errlen)
@@ -414,6 +477,8 @@ decimal_normalize(const char *in, size_t len, int flags, char *out,
 	struct decimal_parts	dp;
 	char			why[64];
 
+	if (decimal_fast(in, len, flags, out, outlen) == 0)
+		return (0);
 	if (decimal_parse(in, len, flags, &dp, err, errlen) == -1)
 		return (-1);
 	if (decimal_format(&dp, out, outlen) == -1) {

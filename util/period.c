@@ -303,8 +303,24 @@ period_format(const struct period_tm *tm, char *out, size_t outlen)
 	size_t	n;
 	int	r, off;
 
-	r = snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", tm->year, tm->mon,
-	    tm->day);
+	if (tm->year >= 0 && tm->year <= 9999 && tm->mon >= 0 &&
+	    tm->mon <= 99 && tm->day >= 0 && tm->day <= 99) {
+		/* What the snprintf below writes, without its cost. */
+		tmp[0] = (char)('0' + tm->year / 1000);
+		tmp[1] = (char)('0' + tm->year / 100 % 10);
+		tmp[2] = (char)('0' + tm->year / 10 % 10);
+		tmp[3] = (char)('0' + tm->year % 10);
+		tmp[4] = '-';
+		tmp[5] = (char)('0' + tm->mon / 10);
+		tmp[6] = (char)('0' + tm->mon % 10);
+		tmp[7] = '-';
+		tmp[8] = (char)('0' + tm->day / 10);
+		tmp[9] = (char)('0' + tm->day % 10);
+		tmp[10] = '\0';
+		r = 10;
+	} else
+		r = snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", tm->year,
+		    tm->mon, tm->day);
 	if (r < 0 || (size_t)r >= sizeof(tmp))
 		return (-1);
 	n = (size_t)r;

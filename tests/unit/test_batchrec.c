@@ -5,7 +5,9 @@
  * for memory batches and the second for spooled ones), the COPY body
  * escapes what COPY text format needs escaped, has a known_at column only
  * when some observation has one, and records of the format before that
- * column (old spools) still decode.
+ * column (old spools) still decode, as do headers cJSON printed (numbers
+ * as doubles) next to the ones written now (integers), and strings are
+ * escaped in the header as cJSON escaped them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -193,6 +195,60 @@ test_old_record_decodes(void **state)
 }
 
 static void
+test_header_text(void **state)
+{
+	/* The header as cJSON printed it, numbers as doubles. */
+	static const char	 cjson_rec[] =
+	    "{\"v\":1,\"id\":\"0123456789abcdef0123456789abcdef\","
+	    "\"feed\":\"f\",\"status\":200,\"bytes\":2048,"
+	    "\"started\":1.7640000001234560e+15,"
+	    "\"finished\":1.764000001e+15,\"rows\":0}\n";
+	struct batchrec_meta	 enc, dec;
+	struct batch		*b = batch_new("f\"\\\x01\t\xc3\xa9");
+	char			*rec, *header, err[256];
+	size_t			 len;
+
+	(void)state;
+	assert_int_equal(batchrec_decode(cjson_rec, sizeof(cjson_rec) - 1,
+	    &dec, err, sizeof(err)), 0);
+	assert_int_equal(dec.started, 1764000000123456);
+	assert_int_equal(dec.finished, 1764000001000000);
+	assert_int_equal(dec.bytes, 2048);
+	batchrec_meta_free(&dec);
+
+	b->http_status = 404;
+	b->bytes = 2048;
+	b->started = 1764000000123456;
+	b->finished = -1;
+	batch_set_error(b, "line 1\nline 2\b\f\r\x1f/");
+	batch_describe(b, "t/a", NULL, NULL, NULL, "{\"a\": [1, 2.50]}");
+	batch_describe(b, "t/b", "B", "t", "M", "[1]");
+	rec = batchrec_encode(b, &len, &enc);
+	header = xstrndup(rec, enc.body_off);
+	assert_non_null(strstr(header, ",\"feed\":"));
+	assert_string_equal(strstr(header, ",\"feed\":") + 1,
+	    "\"feed\":\"f\\\"\\\\\\u0001\\t\xc3\xa9\","
+	    "\"status\":404,\"bytes\":2048,"
+	    "\"started\":1764000000123456,\"finished\":-1,"
+	    "\"error\":\"line 1\\nline 2\\b\\f\\r\\u001f/\",\"rows\":0,"
+	    "\"series\":[{\"key\":\"t/a\",\"name\":null,\"unit\":null,"
+	    "\"frequency\":null,\"dimensions\":{\"a\":[1,2.5]}},"
+	    "{\"key\":\"t/b\",\"name\":\"B\",\"unit\":\"t\","
+	    "\"frequency\":\"M\"}]}\n");
+	assert_int_equal(batchrec_decode(rec, len, &dec, err, sizeof(err)), 0);
+	assert_string_equal(dec.feed, b->feed);
+	assert_string_equal(dec.error, b->error);
+	assert_int_equal(dec.started, b->started);
+	assert_int_equal(dec.finished, b->finished);
+	assert_string_equal(enc.series, dec.series);
+	batchrec_meta_free(&enc);
+	batchrec_meta_free(&dec);
+	free(header);
+	free(rec);
+	batch_free(b);
+}
+
+static void
 test_decode_errors(void **state)
 {
 	struct batchrec_meta	m;
@@ -216,6 +272,7 @@ main(void)
 		cmocka_unit_test(test_known_at_round_trip),
 		cmocka_unit_test(test_old_record_decodes),
 		cmocka_unit_test(test_decode_errors),
+		cmocka_unit_test(test_header_text),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

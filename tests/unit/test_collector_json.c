@@ -5,7 +5,8 @@
  * text of JSON numbers; every failure with its exact message (empty,
  * truncated, HTML, wrong types, 1e400, NaN, BOM, invalid UTF-8, NUL,
  * 1000-deep nesting, a body at the 32 MiB cap); request() and
- * configure().
+ * configure(); and that feedjson's two readers (jsontree for strict JSON,
+ * cJSON for the rest) build the same tree from real bodies.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "collectors/collector.h"
+#include "collectors/feedjson.h"
 #include "testcollector.h"
 #include "util/xmalloc.h"
 
@@ -702,6 +704,95 @@ test_json_configure(void **state)
 	    "character, which a header cannot carry");
 }
 
+/* Asserts that the lists at a (of fa) and b (of fb) are the same tree. */
+static void
+test_json_same_tree(const struct feedjson *fa, const cJSON *a,
+    const struct feedjson *fb, const cJSON *b)
+{
+	char	na[FEEDJSON_NUM_LEN], nb[FEEDJSON_NUM_LEN];
+
+	for (; a != NULL && b != NULL; a = a->next, b = b->next) {
+		assert_int_equal(a->type, b->type);
+		if (a->string != NULL || b->string != NULL) {
+			assert_non_null(a->string);
+			assert_non_null(b->string);
+			assert_string_equal(a->string, b->string);
+		}
+		if (cJSON_IsString(a))
+			assert_string_equal(a->valuestring, b->valuestring);
+		if (cJSON_IsNumber(a)) {
+			assert_int_equal(feedjson_number(fa, a, na, sizeof(na)),
+			    0);
+			assert_int_equal(feedjson_number(fb, b, nb, sizeof(nb)),
+			    0);
+			assert_string_equal(na, nb);
+			assert_memory_equal(&a->valuedouble, &b->valuedouble,
+			    sizeof(double));
+		} else
+			assert_int_equal(a->valueint, b->valueint);
+		/* The head's prev is the last child, as cJSON links them. */
+		if (a->child != NULL) {
+			assert_non_null(b->child);
+			assert_int_equal(a->child->prev->next == NULL,
+			    b->child->prev->next == NULL);
+		}
+		test_json_same_tree(fa, a->child, fb, b->child);
+	}
+	assert_null(a);
+	assert_null(b);
+}
+
+/*
+ * Strict JSON takes feedjson's fast reader; the same body after a control
+ * character, which cJSON skips as white space and the fast reader leaves
+ * to it, takes cJSON.  Both must give the same tree.
+ */
+static void
+test_json_readers_agree(void **state)
+{
+	static const char *const	 files[][2] = {
+		{ "json", "acme-potash-daily.json" },
+		{ "json", "fx-timeseries-keyed.json" },
+		{ "json", "prices-array-rows-ms.json" },
+		{ "json", "comtrade-data-v1-get-C-A-HS-CHN-reporter.json" },
+		{ "json", "yahoo-chart-WSU.DE-2023-08-04-to-2023-08-09.json" },
+		{ "fedreg", "documents-belaruskali-page1.json" },
+		{ "imf", "sdmx-json-2.0-PCPS-PPOTASH-PUREA-USD-INDEX.json" },
+		{ "opensanctions", "delta-index.json" },
+	};
+	static const char		 extra[] = "[\"a\\n\\\"\\/b\", "
+	    "\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x92\xa9\", -0, 0.1, "
+	    "123456789012345, 1234567890123456, 1.5e3, -2E-2, 1e400, 1e-400, "
+	    "true, false, null, {}, [], {\"k\": {\"k\": [1]}, \"k\": 2}]";
+	struct feedjson			 fast, slow;
+	char				*body, *shifted, err[512];
+	size_t				 i, len;
+
+	for (i = 0; i <= sizeof(files) / sizeof(files[0]); i++) {
+		if (i < sizeof(files) / sizeof(files[0]))
+			body = testcollector_fixture(files[i][0], files[i][1],
+			    &len);
+		else {
+			len = strlen(extra);
+			body = xstrndup(extra, len);
+		}
+		shifted = xmalloc(len + 2);
+		shifted[0] = '\x01';
+		memcpy(shifted + 1, body, len + 1);
+		assert_int_equal(feedjson_parse(&fast, body, len, err,
+		    sizeof(err)), 0);
+		assert_int_equal(fast.cjson, 0);
+		assert_int_equal(feedjson_parse(&slow, shifted, len + 1, err,
+		    sizeof(err)), 0);
+		assert_int_equal(slow.cjson, 1);
+		test_json_same_tree(&fast, fast.root, &slow, slow.root);
+		feedjson_free(&fast);
+		feedjson_free(&slow);
+		free(shifted);
+		free(body);
+	}
+}
+
 static void
 test_json_registry(void **state)
 {
@@ -739,6 +830,7 @@ main(void)
 		cmocka_unit_test(test_json_periods),
 		cmocka_unit_test(test_json_request),
 		cmocka_unit_test(test_json_configure),
+		cmocka_unit_test(test_json_readers_agree),
 	};
 
 	ops = collector_find("json");
