@@ -487,7 +487,7 @@ engine_observe(struct engine *e, const struct engine_obs *o)
 	struct series_point	 pt;
 	double			 prev;
 	int64_t			 t;
-	int			 fresh, newperiod;
+	int			 fresh, newperiod, superseded;
 	size_t			 i;
 
 	if (!isfinite(o->value))
@@ -499,6 +499,7 @@ engine_observe(struct engine *e, const struct engine_obs *o)
 	pt.value = o->value;
 	newperiod = o->period > s->newest;
 	fresh = !(o->flags & ENGINE_OBS_HISTORY) && o->period >= s->newest;
+	superseded = (o->flags & ENGINE_OBS_SUPERSEDED) != 0;
 	prev = series_put(s, &pt);
 	if (!isnan(o->prev))
 		prev = o->prev;
@@ -511,9 +512,19 @@ engine_observe(struct engine *e, const struct engine_obs *o)
 
 		if (in->deadline <= t)
 			instance_tick(e, in, t);
-		kind_observe(e, in, &pt, t, fresh, newperiod, prev);
+		kind_observe(e, in, &pt, t, fresh, superseded, newperiod,
+		    prev);
 	}
 	return (0);
+}
+
+int
+engine_obs_superseded(const struct engine_obs *o,
+    const struct engine_obs *next)
+{
+	return (next != NULL && next->known_at == o->known_at &&
+	    next->period > o->period && o->series != NULL &&
+	    next->series != NULL && strcmp(next->series, o->series) == 0);
 }
 
 void

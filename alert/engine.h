@@ -42,12 +42,26 @@
  *     the engine has been fed (a revision of the newest period is fresh);
  *  3. known_at - (period + step) <= max_age, where step is the series'
  *     period length (the smallest gap seen between successive newest
- *     periods; unknown before two periods, when rule 3 always holds) and
- *     max_age the rule's: a duration, or N periods meaning N * step but
- *     at least ENGINE_MAX_AGE_FLOOR.  The default is 2 periods.
+ *     periods) and max_age the rule's: a duration, or N periods meaning
+ *     N * step but at least ENGINE_MAX_AGE_FLOOR.  The default is 2
+ *     periods.  Before two periods step is unknown: a lone first
+ *     observation of a series passes (nothing tells its age), a
+ *     superseded one (rule 4) does not;
+ *  4. it is not flagged ENGINE_OBS_SUPERSEDED.  Several periods of one
+ *     series that become known at once (the same known_at: a feed run
+ *     that brings a backlog, or the whole history of a new series) are
+ *     fed oldest first, each but the newest flagged (engine_obs_superseded
+ *     tells).  Only the newest says what is new; the older ones are
+ *     history, and the step learnt from them judges the newest by rule 3,
+ *     so a backfill fires on its newest point or not at all.  A
+ *     superseded observation that passes rules 1 to 3 still arms a
+ *     crosses_* latch: a crossing between it and the newest fires, on
+ *     the newest.
  * Every observation, fresh or not, goes into the series' history (so
  * windows and baselines are right); a stale rule counts any period it
- * sees; a revision rule looks at every revision that is not history.
+ * sees; a revision rule looks at every revision that is not history
+ * (superseded ones included: a revised past value is news).  `for N
+ * observations` counts fresh periods, so a batch counts once.
  *
  * since_event.  A matching event arms every instance of the rule (every
  * series matching it that the engine has seen): the baseline is the mean
@@ -95,15 +109,17 @@
  *
  * Driving it.  Load: rule_new per config section, engine_new over the
  * rules.  Feed: engine_observe per committed observation, engine_event
- * per stored event, in known_at order.  Timers: engine_evaluate at
- * engine_next_deadline.  Persist: after each batch, engine_transitions
+ * per stored event, in known_at order, the observations of one series
+ * and known_at by period, each flagged ENGINE_OBS_SUPERSEDED if
+ * engine_obs_superseded(it, the next observation fed).  Timers:
+ * engine_evaluate at engine_next_deadline.  Persist: after each batch, engine_transitions
  * (then engine_transitions_clear) and engine_save(ENGINE_SAVE_DIRTY) go
  * into one transaction.  Restart: a new engine; the history windows need
  * (ENGINE_OBS_HISTORY); known events (ENGINE_EVENT_KNOWN); engine_restore
  * for every saved instance; then observations not yet evaluated, as new.
  * Backtest: a new engine fed the stored history as it was known (each
- * value at its known_at, events at theirs), engine_evaluate before each
- * input and at the end; nothing is saved.
+ * value at its known_at, superseded as in the daemon, events at theirs),
+ * engine_evaluate before each input and at the end; nothing is saved.
  *
  * Memory.  An instance is about 100 bytes; a series keeps history only
  * if one of its rules needs it (change, rolling_sum, since_event), for
@@ -147,6 +163,10 @@ enum engine_reason {
 
 /* The input is already known (start-up warm-up): record it only. */
 #define ENGINE_OBS_HISTORY	0x1
+/* A later period of the same series follows with the same known_at: the
+ * observation is history for every rule but revision and stale (engine.h,
+ * Backfill, rule 4). */
+#define ENGINE_OBS_SUPERSEDED	0x2
 
 /* One observation, borrowed for the call. */
 struct engine_obs {
@@ -282,6 +302,11 @@ void		 engine_free(struct engine *);
 
 /* Feeds one observation.  Returns 0, or -1 if value is not finite. */
 int		 engine_observe(struct engine *, const struct engine_obs *);
+/* Whether o must be flagged ENGINE_OBS_SUPERSEDED given next, the
+ * observation fed after it (NULL: none): 1 if next is of the same series
+ * and known_at and of a later period, else 0. */
+int		 engine_obs_superseded(const struct engine_obs *,
+		    const struct engine_obs *);
 /* Feeds one sanctions event (new, changed or known).  Returns 0, or -1
  * if id is not positive. */
 int		 engine_event(struct engine *, const struct engine_event *);

@@ -182,7 +182,7 @@ void	instance_reschedule(struct engine *, struct instance *);
 
 /* kind.c */
 void	kind_observe(struct engine *, struct instance *,
-	    const struct series_point *, int64_t, int, int, double);
+	    const struct series_point *, int64_t, int, int, int, double);
 void	kind_stale_tick(struct engine *, struct instance *, int64_t);
 void	kind_arm(struct engine *, struct instance *, int64_t, int64_t,
 	    int64_t, int64_t);

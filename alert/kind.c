@@ -14,7 +14,9 @@
  *	revision	the new value against the one it replaces
  *
  * The level kinds only look at fresh observations (engine.h, Backfill);
- * kind_observe works that out from what engine_observe saw.
+ * kind_observe works that out from what engine_observe saw.  A
+ * superseded observation is never fresh for them; for crosses_* it may
+ * only arm the latch.
  */
 #include <math.h>
 
@@ -109,6 +111,21 @@ kind_crosses(struct engine *e, struct instance *in,
 	}
 }
 
+/* A superseded observation (fresh by age) re-arms the latch only. */
+static void
+kind_crosses_arm(struct engine *e, struct instance *in,
+    const struct series_point *pt)
+{
+	const struct rule	*r = in->rule;
+	double			 v = pt->value, clr;
+
+	clr = r->has_clear ? r->clear : r->has_above ? r->above : r->below;
+	if (!in->latch && (r->has_above ? v <= clr : v >= clr)) {
+		in->latch = 1;
+		engine_mark_dirty(e, in);
+	}
+}
+
 static void
 kind_revision(struct engine *e, struct instance *in,
     const struct series_point *pt, double prev, int64_t t,
@@ -162,13 +179,14 @@ kind_stale_obs(struct engine *e, struct instance *in, int64_t t,
  * Evaluates the instance on the observation pt (already recorded in its
  * series) at time t (pt's known_at, or later if the engine's clock is
  * ahead).  fresh: the engine-wide part of the backfill test (not history,
- * period not older than the newest); newperiod: pt opened a new newest
+ * period not older than the newest); superseded: a later period of the
+ * series comes with pt (rule 4); newperiod: pt opened a new newest
  * period; prev: the value pt revises, or NAN.
  */
 void
 kind_observe(struct engine *e, struct instance *in,
-    const struct series_point *pt, int64_t t, int fresh, int newperiod,
-    double prev)
+    const struct series_point *pt, int64_t t, int fresh, int superseded,
+    int newperiod, double prev)
 {
 	const struct rule		*r = in->rule;
 	const struct series		*s = in->series;
@@ -179,11 +197,19 @@ kind_observe(struct engine *e, struct instance *in,
 	int64_t				 age;
 	size_t				 n;
 
-	/* max_age is never below 0: a negative age needs no rule. */
-	if (fresh && s->step != 0 &&
-	    (age = pt->known_at - (pt->period + s->step)) > 0 &&
+	/* max_age is never below 0: a negative age needs no rule.  Without
+	 * a step a lone first point passes; a superseded one, the oldest
+	 * of a batch, is judged by nothing and stays history. */
+	if (fresh && s->step == 0)
+		fresh = !superseded;
+	else if (fresh && (age = pt->known_at - (pt->period + s->step)) > 0 &&
 	    age > kind_max_age(r, s))
 		fresh = 0;
+	if (fresh && superseded) {
+		if (r->kind == RULE_THRESHOLD && r->crosses)
+			kind_crosses_arm(e, in, pt);
+		fresh = 0;
+	}
 	switch (r->kind) {
 	case RULE_THRESHOLD:
 		if (!fresh)

@@ -70,7 +70,9 @@ const struct config_option rule_options[] = {
 	{ "rule", "max_age", CONFIG_STRING, "2 periods", 0, 0, NULL, 0,
 	  "Observations known later than this after their period ended are "
 	  "backfill and never fire (a duration, or N periods of the series, "
-	  "at least 4 days)." },
+	  "at least 4 days).  Of several periods of a series stored at once "
+	  "(a backlog, a new series' history) only the newest can fire; the "
+	  "older ones are history (revision rules still see them)." },
 	{ "rule", "above", CONFIG_STRING, "", 0, 0, NULL, 0,
 	  "Fire when the value (change, sum) is above this; \"15%\" for a "
 	  "percentage (change, since_event, revision: the revision's size)." },

@@ -6,9 +6,11 @@
  *
  * A fresh engine (alert/engine.h, "Backtest") gets every sanctions event
  * and every stored revision of every series a selected rule matches,
- * each at the time it became known, merged in that order, with
- * engine_evaluate(t) before each input and at --to: so a value revised
- * later fires (or not) as the first publication did, and deadlines (for,
+ * each at the time it became known (several periods of a series known
+ * at once flagged superseded but the newest, as the daemon does:
+ * engine.h, Backfill), merged in that order, with engine_evaluate(t)
+ * before each input and at --to: so a value revised later fires (or
+ * not) as the first publication did, and deadlines (for,
  * keep_firing_for, window ends) fall at their exact times.  An event is
  * known at its detected_at, but a seeded one (origin "seed", stored when
  * the database was made) at its announcement if that is earlier.  As in
@@ -171,15 +173,29 @@ backtest_events_until(struct backtest *bt, int64_t t)
 		backtest_event(bt, bt->nextev++);
 }
 
+/* Feeds obs, superseded or not by next (the row after it, or NULL). */
+static void
+backtest_feed(struct backtest *bt, struct engine_obs *obs,
+    const struct engine_obs *next)
+{
+	if (engine_obs_superseded(obs, next))
+		obs->flags |= ENGINE_OBS_SUPERSEDED;
+	backtest_events_until(bt, obs->known_at);
+	engine_evaluate(bt->engine, obs->known_at);
+	(void)engine_observe(bt->engine, obs);
+	backtest_collect(bt);
+	bt->nobs++;
+}
+
 /* Streams the observations of the selected rules' series, with the
  * events merged in.  Returns 0, or -1 after printing the error. */
 static int
 backtest_observations(struct backtest *bt, const char *to)
 {
-	struct engine_obs	 obs;
+	struct engine_obs	 obs, hobs;
 	const char		*params[2];
 	cJSON			*globs;
-	PGresult		*res;
+	PGresult		*res, *held = NULL;
 	char			*text;
 	size_t			 i;
 	int			 rv = 0, sent;
@@ -206,7 +222,12 @@ backtest_observations(struct backtest *bt, const char *to)
 		    PQerrorMessage(bt->conn));
 		return (-1);
 	}
-	/* Read to the end even after an error: libpq wants it drained. */
+	/*
+	 * Read to the end even after an error: libpq wants it drained.
+	 * Each row is fed when the next one is read, which tells whether
+	 * it is superseded (a later period of its series, same known_at),
+	 * as the daemon does; the held row's result keeps its strings.
+	 */
 	while ((res = PQgetResult(bt->conn)) != NULL) {
 		if (PQresultStatus(res) == PGRES_SINGLE_TUPLE && rv == 0) {
 			memset(&obs, 0, sizeof(obs));
@@ -215,17 +236,24 @@ backtest_observations(struct backtest *bt, const char *to)
 			obs.value = db_double(res, 0, 2);
 			obs.known_at = db_usec(res, 0, 3);
 			obs.prev = db_double(res, 0, 4);
-			backtest_events_until(bt, obs.known_at);
-			engine_evaluate(bt->engine, obs.known_at);
-			(void)engine_observe(bt->engine, &obs);
-			backtest_collect(bt);
-			bt->nobs++;
+			if (held != NULL) {
+				backtest_feed(bt, &hobs, &obs);
+				PQclear(held);
+			}
+			held = res;
+			hobs = obs;
+			continue;
 		} else if (PQresultStatus(res) != PGRES_SINGLE_TUPLE &&
 		    PQresultStatus(res) != PGRES_TUPLES_OK && rv == 0) {
 			db_result_error("backtest", res);
 			rv = -1;
 		}
 		PQclear(res);
+	}
+	if (held != NULL) {
+		if (rv == 0)
+			backtest_feed(bt, &hobs, NULL);
+		PQclear(held);
 	}
 	return (rv);
 }

@@ -5,9 +5,12 @@
  *
  * One sequence of queries is in flight at a time (busy): a load (rules,
  * cursor, known inputs, saved instances) or a pass (queued inputs, then
- * one alert_apply_pending, which dequeues exactly what the pass read).  A kick or a timer while busy sets `again`, and the pass
- * that ends starts the next one.  A configure or a lost connection bumps
- * gen; the callbacks of an older sequence only clean up.
+ * one alert_apply_pending, which dequeues exactly what the pass read).
+ * A kick or a timer while busy sets `again`, and the pass that ends
+ * starts the next one.  A configure or a lost connection bumps
+ * gen; the callbacks of an older sequence only clean up.  Inputs go to
+ * the engine in the order it wants (engine.h, "Driving it"), several
+ * periods of a series known at once flagged superseded but the newest.
  */
 #include <sys/time.h>
 
@@ -193,25 +196,44 @@ alerting_end(struct alerting *a, int failed)
 	}
 }
 
-/* Feeds row i of an inputs result.  history: the load's known inputs. */
+/* Fills o from row i of an inputs result; 0, or -1 if it is no
+ * observation. */
+static int
+alerting_obs(const PGresult *res, int i, struct engine_obs *o)
+{
+	if (i >= PQntuples(res) || PQgetvalue(res, i, 0)[0] != 'o')
+		return (-1);
+	memset(o, 0, sizeof(*o));
+	o->series = PQgetvalue(res, i, 2);
+	o->period = alerting_int(res, i, 3, 0);
+	o->value = strtod(PQgetvalue(res, i, 4), NULL);
+	o->known_at = alerting_int(res, i, 1, 0);
+	o->prev = PQgetisnull(res, i, 5) ? (double)NAN :
+	    strtod(PQgetvalue(res, i, 5), NULL);
+	return (0);
+}
+
+/*
+ * Feeds row i of an inputs result.  history: the load's known inputs.
+ * The rows are in ALERTING_ORDER, so the observations of one series and
+ * known_at are adjacent and by period: row i is superseded (engine.h,
+ * Backfill, rule 4) if row i + 1 is a later period of them.
+ */
 static void
 alerting_feed(struct alerting *a, const PGresult *res, int i, int history)
 {
-	struct engine_obs	 o;
+	struct engine_obs	 o, next;
 	struct engine_event	 ev;
 	const char		*entv[RULE_LIST_MAX];
 	cJSON			*ents = NULL, *it;
 	size_t			 n = 0;
 
-	if (PQgetvalue(res, i, 0)[0] == 'o') {
-		memset(&o, 0, sizeof(o));
-		o.series = PQgetvalue(res, i, 2);
-		o.period = alerting_int(res, i, 3, 0);
-		o.value = strtod(PQgetvalue(res, i, 4), NULL);
-		o.known_at = alerting_int(res, i, 1, 0);
-		o.prev = PQgetisnull(res, i, 5) ? (double)NAN :
-		    strtod(PQgetvalue(res, i, 5), NULL);
-		o.flags = history ? ENGINE_OBS_HISTORY : 0;
+	if (alerting_obs(res, i, &o) == 0) {
+		if (history)
+			o.flags = ENGINE_OBS_HISTORY;
+		else if (alerting_obs(res, i + 1, &next) == 0 &&
+		    engine_obs_superseded(&o, &next))
+			o.flags = ENGINE_OBS_SUPERSEDED;
 		if (engine_observe(a->engine, &o) == -1)
 			log_warnx("alerts: %s %s: value is not finite; skipped",
 			    o.series, PQgetvalue(res, i, 3));

@@ -84,14 +84,18 @@ const struct config_option config_options[] = {
 	  "The URL under which people reach this potashd's dashboard "
 	  "(https://potash.example.org/): notifications link to it "
 	  "(externalURL and generatorURL in webhooks, a link per alert in "
-	  "emails).  Empty: no links." },
+	  "emails).  Empty: no links.  With token_file set, the links to "
+	  "alert pages are signed (?sig=, see potashd(8)) so that they open "
+	  "without the token." },
 	{ "http", "token_file", CONFIG_STRING, "", 0, 0, NULL,
 	  OFF(http.token_file),
 	  "File holding a bearer token (its first line, at least 16 "
 	  "characters): every request but /healthz must then send "
 	  "\"Authorization: Bearer TOKEN\".  Required when listen is not a "
 	  "loopback address; empty: $CREDENTIALS_DIRECTORY/http-token if "
-	  "present, else no token." },
+	  "present, else no token.  Alert pages also open with the signature "
+	  "that notification links carry, made with a key derived from the "
+	  "token: a new token voids the links sent before." },
 
 	{ "log", "level", CONFIG_ENUM, "info", 0, 0,
 	  "debug|info|notice|warning|error", OFF(log.level),

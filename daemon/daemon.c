@@ -341,6 +341,7 @@ daemon_reload(struct daemon *d)
 		alerting_configure(d->alerting, c->rules, c->nrules);
 		notifier_configure(d->notifier, c->channels, c->nchannels);
 		notifier_set_external_url(d->notifier, c->http.external_url);
+		notifier_set_link_token(d->notifier, c->http.token);
 		/* The server borrows the feeds and may move to a new address
 		 * (if binding fails it keeps the old one and retries). */
 		web_configure(d->web, c);
@@ -473,6 +474,7 @@ daemon_new(struct config *config, int verbosity)
 	d->notifier = notifier_new(d->base, d->pg, d->transfer,
 	    config->channels, config->nchannels);
 	notifier_set_external_url(d->notifier, config->http.external_url);
+	notifier_set_link_token(d->notifier, config->http.token);
 	alerting_set_stored_hook(d->alerting, daemon_stored_cb, d);
 	if (scheduler_configure(d->scheduler, config, err, sizeof(err)) == -1)
 		fatalx("%s", err);

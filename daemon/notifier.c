@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 #include <event2/event.h>
 #include <libpq-fe.h>
+#include <openssl/crypto.h>
 
 #include "daemon/config_channel.h"
 #include "daemon/log.h"
@@ -28,6 +29,7 @@
 #include "notify/webhook.h"
 #include "store/pg.h"
 #include "transfer/transfer.h"
+#include "util/linksig.h"
 #include "util/xmalloc.h"
 
 #define NOTIFIER_POLL_USEC	INT64_C(1000000)
@@ -66,6 +68,10 @@ struct notifier {
 	int64_t			 last_repeat;
 
 	char			*external_url;	/* or NULL */
+	/* Signs the links to alert pages when the dashboard wants a token
+	 * (util/linksig.h). */
+	uint8_t			 linkkey[LINKSIG_KEY_LEN];
+	int			 has_linkkey;
 	struct deliveries	 inflight;
 	size_t			 ninflight;
 	struct notifier_stats	 st;
@@ -471,6 +477,28 @@ notifier_stored_cb(struct pg *pg, PGresult *res, void *arg)
 }
 
 /* Renders the document for ch: the body that every attempt sends. */
+/* Adds link_sig to each alert of doc that has a fingerprint (doc.h). */
+static void
+notifier_sign_links(const struct notifier *n, cJSON *doc)
+{
+	cJSON		*a, *fp;
+	char		*path, sig[LINKSIG_LEN];
+
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(doc,
+	    "alerts")) {
+		fp = cJSON_GetObjectItemCaseSensitive(a, "fingerprint");
+		if (!cJSON_IsObject(a) || !cJSON_IsString(fp))
+			continue;
+		path = xasprintf("/alerts/%s", fp->valuestring);
+		if (linksig_sign(n->linkkey, path, sig) == 0) {
+			cJSON_DeleteItemFromObjectCaseSensitive(a,
+			    "link_sig");
+			cJSON_AddStringToObject(a, "link_sig", sig);
+		}
+		free(path);
+	}
+}
+
 static char *
 notifier_render(const struct channel *ch, const cJSON *doc, size_t *len,
     char *err, size_t errlen)
@@ -534,6 +562,8 @@ notifier_start_delivery(struct notifier *n, const PGresult *res, int row)
 			cJSON_ReplaceItemInObjectCaseSensitive(doc,
 			    "external_url",
 			    cJSON_CreateString(n->external_url));
+		if (n->external_url != NULL && n->has_linkkey)
+			notifier_sign_links(n, doc);
 		d->body = notifier_render(ch, doc, &d->len, err, sizeof(err));
 	}
 	cJSON_Delete(doc);
@@ -712,6 +742,7 @@ notifier_free(struct notifier *n)
 	if (n->timer != NULL)
 		event_free(n->timer);
 	free(n->external_url);
+	OPENSSL_cleanse(n->linkkey, sizeof(n->linkkey));
 	free(n);
 }
 
@@ -720,6 +751,12 @@ notifier_set_external_url(struct notifier *n, const char *url)
 {
 	free(n->external_url);
 	n->external_url = url != NULL && *url != '\0' ? xstrdup(url) : NULL;
+}
+
+void
+notifier_set_link_token(struct notifier *n, const char *token)
+{
+	n->has_linkkey = linksig_key(token, n->linkkey) == 0;
 }
 
 void

@@ -56,6 +56,10 @@ void		 notifier_pg_lost(struct notifier *);
 /* The dashboard's URL for links in notifications ("" or NULL: none);
  * copied. */
 void		 notifier_set_external_url(struct notifier *, const char *);
+/* The dashboard's bearer token (NULL or "": none): links to alert pages
+ * are then signed with a key derived from it (util/linksig.h); the token
+ * itself is not kept. */
+void		 notifier_set_link_token(struct notifier *, const char *);
 /* Transitions were stored: look for due notifications now. */
 void		 notifier_kick(struct notifier *);
 /* Stops claiming; deliveries in flight finish or are cancelled by

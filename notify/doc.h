@@ -4,7 +4,8 @@
  * and email channels render.  Pure: no I/O, no allocation, no logging.
  *
  * The document is built by SQL (potash.notification_doc in
- * schema/0011_notifications.sql) and the notifier adds external_url:
+ * schema/0011_notifications.sql) and the notifier adds external_url
+ * and, when the dashboard wants a token, each alert's link_sig:
  *	id, key			the notification and its idempotency key
  *	channel			the channel's name
  *	reason			"new", "repeat", "resolved", "test", ...
@@ -18,6 +19,8 @@
  *	alerts			one object per alert (notify_alert_doc):
  *	    fingerprint, rule, series, kind, severity, status, labels,
  *	    annotations, starts_at, ends_at, value, metric, threshold, unit,
+ *	    link_sig (the signature of "/alerts/FINGERPRINT", appended to
+ *	    the link as ?sig=; util/linksig.h),
  *	    baseline { value, from, to, n },
  *	    observations [ { series, period, value, unit, known_at,
  *	        fetched_at, source_url } ],

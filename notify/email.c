@@ -27,6 +27,7 @@
 #include "notify/email_mime.h"
 #include "util/buf.h"
 #include "util/civil.h"
+#include "util/linksig.h"
 #include "util/parse.h"
 #include "util/url.h"
 #include "util/xmalloc.h"
@@ -390,7 +391,7 @@ email_alert(struct email_body *o, const cJSON *a, int i, const char *st,
 {
 	const cJSON	*ann = doc_member(a, "annotations");
 	const cJSON	*bl = doc_member(a, "baseline");
-	const char	*unit = doc_str(a, "unit"), *s;
+	const char	*unit = doc_str(a, "unit"), *s, *sig;
 	struct buf	 b;
 	char		 v[128], w[128], *t, *url = NULL;
 	int		 thr = strcmp(doc_estr(a, "kind"), "threshold") == 0;
@@ -454,8 +455,12 @@ email_alert(struct email_body *o, const cJSON *a, int i, const char *st,
 	email_row(o, "Labels", t, NULL, NULL);
 	free(t);
 	if (ext != NULL && (s = doc_str(a, "fingerprint")) != NULL &&
-	    email_id_ok(s))
-		url = xasprintf("%s/alerts/%s", ext, s);
+	    email_id_ok(s)) {
+		/* Signed when the dashboard wants a token (doc.h). */
+		sig = doc_str(a, "link_sig");
+		url = xasprintf("%s/alerts/%s%s%s", ext, s,
+		    linksig_ok(sig) ? "?sig=" : "", linksig_ok(sig) ? sig : "");
+	}
 	email_row(o, "Details", NULL, NULL, url);
 	free(url);
 	email_puts(&o->html, "</table>\n");

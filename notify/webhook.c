@@ -32,6 +32,7 @@
 
 #include "notify/doc.h"
 #include "notify/webhook.h"
+#include "util/linksig.h"
 #include "util/xmalloc.h"
 
 #define WEBHOOK_PREFIX		"whsec_"
@@ -168,7 +169,10 @@ webhook_am_alert(const cJSON *a, const char *docstatus, const char *ext,
 	cJSON_AddStringToObject(o, "endsAt", s != NULL ? s :
 	    WEBHOOK_ZERO_TIME);
 	if (ext != NULL && fp != NULL && *fp != '\0') {
-		url = xasprintf("%.*s/alerts/%s", (int)extlen, ext, fp);
+		/* Signed when the dashboard wants a token (doc.h). */
+		s = doc_str(a, "link_sig");
+		url = xasprintf("%.*s/alerts/%s%s%s", (int)extlen, ext, fp,
+		    linksig_ok(s) ? "?sig=" : "", linksig_ok(s) ? s : "");
 		cJSON_AddStringToObject(o, "generatorURL", url);
 		free(url);
 	} else

@@ -8,8 +8,12 @@
  * goes through the token check, the method check, the route table and
  * the route's parameter list, and reaches its handler only when all of
  * them passed; a route that needs SQL is also refused (503) while the
- * database is not connected or its schema not yet checked.
+ * database is not connected or its schema not yet checked.  The token
+ * check lets one thing through without the token: a GET or HEAD of
+ * /alerts/FP whose ?sig= is that path's link signature (util/linksig.h),
+ * as notifications send them.
  */
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
@@ -28,6 +32,7 @@
 #include <cjson/cJSON.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/keyvalq_struct.h>
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
@@ -36,9 +41,11 @@
 #include "daemon/log.h"
 #include "daemon/scheduler.h"
 #include "store/pg.h"
+#include "util/linksig.h"
 #include "util/parse.h"
 #include "util/xmalloc.h"
 #include "web/api.h"
+#include "web/dashboard.h"
 #include "web/metrics.h"
 #include "web/page.h"
 #include "web/reply.h"
@@ -65,6 +72,7 @@ struct web {
 	struct event			*retry;
 	unsigned char			 token[SHA256_DIGEST_LENGTH];
 	int				 has_token;
+	uint8_t				 linkkey[LINKSIG_KEY_LEN];
 	struct reply_pool		*pool;
 	struct metrics			*metrics;
 	int				 schema;
@@ -99,6 +107,8 @@ static const char *const web_range_params[] = { "from", "to", "limit",
 	"cursor", NULL };
 static const char *const web_alert_params[] = { "state", "limit", "cursor",
 	NULL };
+/* sig: a signed link (web_signed); ignored once the token let it in. */
+static const char *const web_page_alert_params[] = { "sig", NULL };
 
 static const struct web_route web_routes[] = {
 	{ WEB_HEALTHZ, "/healthz", NULL, 0, web_no_params },
@@ -111,7 +121,7 @@ static const struct web_route web_routes[] = {
 	{ WEB_OBSERVATIONS, "/api/series/", "/observations", 1,
 	  web_range_params },
 	{ WEB_CHART, "/chart/", ".svg", 1, web_no_params },
-	{ WEB_ALERT, "/alerts/", "", 1, web_no_params },
+	{ WEB_ALERT, "/alerts/", "", 1, web_page_alert_params },
 };
 
 static void	web_bind(struct web *);
@@ -309,6 +319,45 @@ web_authorized(const struct web *w, struct evhttp_request *req)
 	return (CRYPTO_memcmp(got, w->token, sizeof(got)) == 0);
 }
 
+/*
+ * Whether the request is a GET or HEAD of an alert's page with a valid
+ * link signature, when a token is set.  The signature covers the path
+ * as the notifier wrote it, "/alerts/" and the fingerprint, so the one
+ * fingerprint decoded from the request is what is checked.
+ */
+static int
+web_signed(const struct web *w, const struct web_route *rt,
+    struct evhttp_request *req, const char *path)
+{
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
+	struct evkeyvalq	 q;
+	const char		*query, *sig;
+	char			*fp, *canon;
+	int			 ok = 0;
+
+	if (!w->has_token || rt == NULL || rt->kind != WEB_ALERT ||
+	    (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) || uri == NULL ||
+	    (query = evhttp_uri_get_query(uri)) == NULL)
+		return (0);
+	TAILQ_INIT(&q);
+	if (evhttp_parse_query_str(query, &q) == -1) {
+		evhttp_clear_headers(&q);
+		return (0);
+	}
+	fp = reply_decode(path + strlen(rt->prefix),
+	    strlen(path + strlen(rt->prefix)), 0);
+	if (fp != NULL && dashboard_fingerprint_ok(fp) &&
+	    (sig = evhttp_find_header(&q, "sig")) != NULL) {
+		canon = xasprintf("%s%s", rt->prefix, fp);
+		ok = linksig_verify(w->linkkey, canon, sig);
+		free(canon);
+	}
+	free(fp);
+	evhttp_clear_headers(&q);
+	return (ok);
+}
+
 static void
 web_healthz(struct reply *r)
 {
@@ -480,7 +529,7 @@ web_dispatch(struct web *w, struct reply *r, struct evhttp_request *req)
 	rt = web_route_find(path);
 	/* Only "process up" needs no token: it tells nothing else. */
 	if ((rt == NULL || rt->kind != WEB_HEALTHZ) &&
-	    !web_authorized(w, req)) {
+	    !web_authorized(w, req) && !web_signed(w, rt, req, path)) {
 		reply_header(r, "WWW-Authenticate", "Bearer realm=\"potashd\"");
 		reply_error(r, 401, NULL, "this server wants "
 		    "\"Authorization: Bearer <token>\" with its token");
@@ -606,6 +655,7 @@ web_free(struct web *w)
 	event_free(w->retry);
 	metrics_free(w->metrics);
 	explicit_bzero(w->token, sizeof(w->token));
+	explicit_bzero(w->linkkey, sizeof(w->linkkey));
 	free(w->bound_listen);
 	free(w->want);
 	free(w);
@@ -618,8 +668,11 @@ web_configure(struct web *w, const struct config *c)
 
 	w->config = c;
 	w->has_token = token != NULL && *token != '\0';
-	if (w->has_token)
+	if (w->has_token) {
 		SHA256((const unsigned char *)token, strlen(token), w->token);
+		(void)linksig_key(token, w->linkkey);
+	} else
+		explicit_bzero(w->linkkey, sizeof(w->linkkey));
 	free(w->want);
 	w->want = xstrdup(c->http.listen);
 	web_bind(w);

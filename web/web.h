@@ -8,9 +8,11 @@
  * (api.c), /, /chart/{key}.svg and /alerts/{fingerprint} (page.c).  GET
  * and HEAD only; every answer carries the security headers; with a token
  * configured every route but /healthz wants "Authorization: Bearer
- * <token>", compared in constant time.  Handlers never block: what needs SQL queues a query on
- * the daemon's connection and answers from its callback, or 503 when the
- * database is not usable.
+ * <token>", compared in constant time, except that a GET or HEAD of
+ * /alerts/{fingerprint} may carry the link signature notifications send
+ * instead (?sig=, util/linksig.h).  Handlers never block: what needs SQL
+ * queues a query on the daemon's connection and answers from its
+ * callback, or 503 when the database is not usable.
  *
  * The modules read here are borrowed (struct web_sources) and must
  * outlive the server, except pg, which may be freed first: pg fails the

@@ -7,7 +7,9 @@
  * restart while firing and while pending keeps both states without a new
  * transition, a silence marks the transitions it covers and its expiry
  * stops doing so.  A feed run that commits after a later one was
- * evaluated (another writer) is evaluated all the same.
+ * evaluated (another writer) is evaluated all the same.  A new series'
+ * history stored at once fires on its newest point only, in potashctl
+ * backtest too.
  */
 #include <signal.h>
 #include <stdarg.h>
@@ -31,6 +33,8 @@
 	"SELECT string_agg(from_state || '>' || to_state || ':' || " \
 	"silenced, ' ' ORDER BY seq) FROM potash.alert_transitions " \
 	"WHERE rule = '" rule "'"
+/* Days of history of test_alerts_backfill. */
+#define BACKFILL_N	60
 
 static void
 test_alerts(void **state)
@@ -255,12 +259,106 @@ test_alerts_late_commit(void **state)
 	testpg_drop(conn, db);
 }
 
+/*
+ * A feed brings a series' history at once: only its newest point can
+ * fire (alert/engine.h, Backfill, rule 4), in the daemon as in potashctl
+ * backtest.
+ */
+static void
+test_alerts_backfill(void **state)
+{
+	const char	*db = "t_alerts_backfill";
+	const char	*vals[BACKFILL_N], *args[8];
+	struct testd	 d;
+	PGconn		*conn;
+	char		*text, *v, *out, newest[16], from[16], to[16];
+	size_t		 i;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	testd_init(&d);
+	/* Daily, today - BACKFILL_N to yesterday: the oldest value is the
+	 * only one above 500, every one is above 100. */
+	for (i = 0; i < BACKFILL_N; i++)
+		vals[i] = "300";
+	vals[0] = "1000";
+	vals[BACKFILL_N - 1] = "460";
+	testd_prices_ago(&d, "/prices", BACKFILL_N, vals, BACKFILL_N);
+	text = xasprintf("state_directory = \"%s\"\n"
+	    "database {\n  conninfo = \"dbname=%s\"\n  batch_delay = 10ms\n}\n"
+	    "http { listen = \"\" }\n"
+	    "feed \"prices\" {\n  kind = \"json\"\n"
+	    "  url = \"%s/prices\"\n  interval = 1s\n  jitter = 0s\n"
+	    "  rows = \"data\"\n  period_field = \"date\"\n"
+	    "  values = {\"price=>test/hist:USD/t\"}\n}\n"
+	    "rule \"bf-all\" {\n  kind = threshold\n"
+	    "  series = \"test/hist\"\n  above = 100\n}\n"
+	    "rule \"bf-old\" {\n  kind = threshold\n"
+	    "  series = \"test/hist\"\n  above = 500\n}\n",
+	    d.dir, db, fake_httpd_url(d.http));
+	testproc_write(d.conf, text);
+	free(text);
+
+	testd_start(&d);
+	testd_wait_count(&d, conn, "SELECT count(*) FROM "
+	    "potash.alert_transitions WHERE rule = 'bf-all'", 1, 20000);
+	/* Re-polls, evaluated too, change nothing. */
+	testd_wait_count(&d, conn, "SELECT count(*) FROM potash.feed_runs "
+	    "WHERE feed = 'prices'", 3, 20000);
+	testd_wait_count(&d, conn, "SELECT (count(*) = 0)::int FROM "
+	    "potash.alert_pending_runs p WHERE EXISTS (SELECT 1 FROM "
+	    "potash.observations o WHERE o.feed_run_id = p.feed_run_id)", 1,
+	    20000);
+	testd_stop(&d, SIGTERM);
+	v = testd_value(conn, TRANSITIONS("bf-all"));
+	assert_string_equal(v, "inactive>firing:false");
+	free(v);
+	assert_int_equal(testd_count(conn, "SELECT count(*) FROM "
+	    "potash.alert_transitions WHERE rule = 'bf-old'"), 0);
+	/* Fired on the newest point, with it as the evidence. */
+	testd_day(1, newest);
+	v = testd_value(conn, "SELECT value || ' ' || jsonb_array_length("
+	    "evidence) || ' ' || (evidence->-1->>'period') FROM "
+	    "potash.alert_transitions WHERE rule = 'bf-all'");
+	text = xasprintf("460 1 %sT00:00:00", newest);
+	if (strncmp(v, text, strlen(text)) != 0)
+		fail_msg("transition: \"%s\", wanted \"%s...\"", v, text);
+	free(text);
+	free(v);
+
+	/* potashctl backtest replays it the same way. */
+	testd_day(BACKFILL_N + 10, from);
+	testd_day(-1, to);
+	args[0] = "backtest";
+	args[1] = "--from";
+	args[2] = from;
+	args[3] = "--to";
+	args[4] = to;
+	args[5] = "--json";
+	args[6] = NULL;
+	assert_int_equal(testd_ctl(d.conf, args, NULL, &out), 0);
+	if (strstr(out, "\"bf-old\"") != NULL ||
+	    (v = strstr(out, "\"rule\":\"bf-all\"")) == NULL ||
+	    strstr(v + 1, "\"rule\":\"bf-all\"") != NULL ||
+	    strstr(out, "\"to_state\":\"firing\"") == NULL)
+		fail_msg("backtest:\n%s", out);
+	text = xasprintf("\"period\":\"%sT00:00:00", newest);
+	if (strstr(out, text) == NULL)
+		fail_msg("backtest, no evidence %s:\n%s", newest, out);
+	free(text);
+	free(out);
+	testd_free(&d);
+	testpg_drop(conn, db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_alerts, testd_teardown),
 		cmocka_unit_test_teardown(test_alerts_late_commit,
+		    testd_teardown),
+		cmocka_unit_test_teardown(test_alerts_backfill,
 		    testd_teardown),
 	};
 	int	rc;

@@ -9,7 +9,8 @@
  *   webhook-id and the same body bytes, signed for both configured
  *   secrets (checked by tests/tools/webhook-verify.py, an independent
  *   implementation); the body is an Alertmanager v4 payload with the
- *   evidence; every attempt is in potash.notification_attempts.
+ *   evidence and the alert's link signed for the dashboard's token; every
+ *   attempt is in potash.notification_attempts.
  * - The resolution is notified; 410 disables the channel and the other
  *   channel is told, with a dead-letter report too.
  * - Durability: kill -9 between the transition's commit and the send, and
@@ -37,10 +38,14 @@
 #include "testdaemon.h"
 #include "testpg.h"
 #include "testproc.h"
+#include "util/linksig.h"
 #include "util/xmalloc.h"
 
 #define SECRET1	"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 #define SECRET2	"whsec_cG90YXNoZC10ZXN0LXNlY29uZC1zZWNyZXQ="
+/* The dashboard wants a token: the links to alert pages are signed. */
+#define HTTP_TOKEN	"potashd-test-http-token-0123"
+#define EXTERNAL_URL	"https://potash.example/desk/"
 
 struct fx {
 	struct testd	d;
@@ -154,7 +159,7 @@ verify(struct fx *f, const struct fake_httpd_request *r, const char *secret)
 static void
 fixture(struct fx *f, const char *db, const char *extra)
 {
-	char		*text, *secrets;
+	char		*text, *secrets, *token;
 	int		 k;
 
 	memset(f, 0, sizeof(*f));
@@ -164,9 +169,12 @@ fixture(struct fx *f, const char *db, const char *extra)
 	secrets = xasprintf("%s/hook.secrets", f->d.dir);
 	testproc_write(secrets, "# two secrets while rotating\n" SECRET1 "\n"
 	    "\n" SECRET2 "\n");
+	token = xasprintf("%s/http.token", f->d.dir);
+	testproc_write(token, HTTP_TOKEN "\n");
 	text = xasprintf("state_directory = \"%s\"\n"
 	    "database {\n  conninfo = \"dbname=%s\"\n  batch_delay = 10ms\n}\n"
-	    "http { listen = \"\" }\n"
+	    "http {\n  listen = \"\"\n  external_url = \"" EXTERNAL_URL "\"\n"
+	    "  token_file = \"%s\"\n}\n"
 	    "log { level = debug }\n"
 	    "feed \"prices\" {\n  kind = \"json\"\n"
 	    "  url = \"%s/prices\"\n  interval = 1s\n  jitter = 0s\n"
@@ -189,11 +197,13 @@ fixture(struct fx *f, const char *db, const char *extra)
 	    "  annotations { summary = \"potash {{value}} above "
 	    "{{threshold}}\" }\n"
 	    "  notify = {\"hook\"}\n}\n",
-	    f->d.dir, db, fake_httpd_url(f->d.http), fake_httpd_url(f->d.http),
-	    secrets, extra, fake_httpd_url(f->d.http));
+	    f->d.dir, db, token, fake_httpd_url(f->d.http),
+	    fake_httpd_url(f->d.http), secrets, extra,
+	    fake_httpd_url(f->d.http));
 	testproc_write(f->d.conf, text);
 	free(text);
 	free(secrets);
+	free(token);
 }
 
 static const char *
@@ -213,6 +223,8 @@ check_payload(const struct fake_httpd_request *r, const char *status,
 {
 	cJSON		*j, *alerts, *a, *labels, *ev, *obs;
 	const char	*fp;
+	uint8_t		 key[LINKSIG_KEY_LEN];
+	char		 sig[LINKSIG_LEN], *path, *want;
 
 	assert_non_null(j = cJSON_ParseWithLength(r->body, r->body_len));
 	assert_string_equal(str(j, "version"), "4");
@@ -245,7 +257,17 @@ check_payload(const struct fake_httpd_request *r, const char *status,
 	else
 		assert_string_not_equal(str(a, "endsAt"),
 		    "0001-01-01T00:00:00Z");
-	(void)str(a, "generatorURL");
+	/* The alert page's link, signed with the key of the token. */
+	assert_string_equal(str(j, "externalURL"), EXTERNAL_URL);
+	path = xasprintf("/alerts/%s", fp);
+	assert_int_equal(linksig_key(HTTP_TOKEN, key), 0);
+	assert_int_equal(linksig_sign(key, path, sig), 0);
+	want = xasprintf(EXTERNAL_URL "alerts/%s?sig=%s", fp, sig);
+	assert_string_equal(str(a, "generatorURL"), want);
+	assert_int_equal(linksig_verify(key, path, strstr(str(a,
+	    "generatorURL"), "?sig=") + 5), 1);
+	free(want);
+	free(path);
 	ev = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "evidence"), fp);
 	assert_non_null(ev);
 	obs = cJSON_GetObjectItem(ev, "observations");

@@ -23,7 +23,10 @@
  *   still served) and 200 again once it is back;
  * - with http.token_file, 401 without or with a wrong token, 200 with
  *   it (/healthz needs none); a listen address off loopback without a
- *   token is a config error with FILE:LINE.
+ *   token is a config error with FILE:LINE.  An alert's page also opens
+ *   with its link signature (?sig=, GET and HEAD), not with a wrong,
+ *   truncated or another alert's one, and a signature opens no other
+ *   path.
  */
 #include <sys/socket.h>
 
@@ -48,6 +51,7 @@
 #include "testdaemon.h"
 #include "testpg.h"
 #include "testproc.h"
+#include "util/linksig.h"
 #include "util/xmalloc.h"
 
 #define TOKEN		"s3cr3t-t0ken-for-the-web-test-0123"
@@ -309,7 +313,9 @@ start(const char *db, const char *token_file)
 		testd_day(5 - k, day[k]);
 		dates[k] = day[k];
 	}
-	testd_prices(&f->d, "/prices", dates, values, 6);
+	/* The crossing comes in a poll of its own: of several days stored
+	 * at once only the newest can fire (alert/engine.h, Backfill). */
+	testd_prices(&f->d, "/prices", dates, values, 4);
 	f->port = free_port();
 	http = xasprintf("http {\n  listen = \"127.0.0.1:%d\"\n%s%s%s}\n",
 	    f->port, token_file != NULL ? "  token_file = \"" : "",
@@ -319,10 +325,17 @@ start(const char *db, const char *token_file)
 	free(http);
 	testd_start(&f->d);
 	assert_true(testnotify_wait(f->d.tn, "READY=1", 20000));
-	testd_wait_count(&f->d, f->conn, "SELECT count(*) FROM "
-	    "potash.observations", 6, 20000);
 	testd_wait_count(&f->d, f->conn, "SELECT count(*) FROM potash.alerts "
 	    "WHERE state = 'firing'", 1, 20000);
+	/* Then two more days, the newest above the clear level: it keeps
+	 * firing. */
+	testd_prices(&f->d, "/prices", dates, values, 6);
+	testd_wait_count(&f->d, f->conn, "SELECT count(*) FROM "
+	    "potash.observations", 6, 20000);
+	testd_wait_count(&f->d, f->conn, "SELECT (count(*) = 0)::int FROM "
+	    "potash.alert_pending_runs p WHERE EXISTS (SELECT 1 FROM "
+	    "potash.observations o WHERE o.feed_run_id = p.feed_run_id)", 1,
+	    20000);
 	return (f);
 }
 
@@ -927,6 +940,109 @@ test_reload(void **state)
 	finish(f);
 }
 
+/* method path without the token: want the status. */
+static void
+expect_status(struct fx *f, const char *method, const char *path,
+    long want)
+{
+	struct resp	r = fetch_as(f, method, path, NULL);
+
+	if (r.status != want)
+		fail_msg("%s %s: status %ld, want %ld", method, path,
+		    r.status, want);
+	resp_free(&r);
+}
+
+/* Signed links to alert pages, with a token configured. */
+static void
+check_signed(struct fx *f)
+{
+	uint8_t		 key[LINKSIG_KEY_LEN];
+	char		 sig[LINKSIG_LEN], bad[LINKSIG_LEN], *fp, *path, *url;
+	struct resp	 r;
+
+	fp = db(f, "SELECT fingerprint FROM potash.alerts WHERE state = "
+	    "'firing'");
+	assert_int_equal(strlen(fp), 16);
+	path = xasprintf("/alerts/%s", fp);
+	assert_int_equal(linksig_key(TOKEN, key), 0);
+	assert_int_equal(linksig_sign(key, path, sig), 0);
+
+	/* No token, no signature: 401. */
+	expect_status(f, "GET", path, 401);
+	/* The link as notifications send it: the page, GET and HEAD. */
+	url = xasprintf("%s?sig=%s", path, sig);
+	r = fetch(f, url);
+	assert_int_equal(r.status, 200);
+	expect_security(&r, 1);
+	assert_non_null(strstr(r.body, "<h1>high</h1>"));
+	resp_free(&r);
+	expect_status(f, "HEAD", url, 200);
+	/* Only GET and HEAD. */
+	expect_status(f, "POST", url, 401);
+	expect_status(f, "DELETE", url, 401);
+	/* With the token too: the parameter is allowed, and ignored. */
+	r = fetch_as(f, "GET", url, "Authorization: Bearer " TOKEN);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	free(url);
+	/* The percent-encoded spelling of the same fingerprint. */
+	url = xasprintf("/alerts/%%%02x%s?sig=%s", fp[0], fp + 1, sig);
+	expect_status(f, "GET", url, 200);
+	free(url);
+
+	/* A wrong signature, truncated, empty, twice, another alert's. */
+	snprintf(bad, sizeof(bad), "%s", sig);
+	bad[0] = bad[0] == 'A' ? 'B' : 'A';
+	url = xasprintf("%s?sig=%s", path, bad);
+	expect_status(f, "GET", url, 401);
+	free(url);
+	url = xasprintf("%s?sig=%.42s", path, sig);
+	expect_status(f, "GET", url, 401);
+	free(url);
+	url = xasprintf("%s?sig=", path);
+	expect_status(f, "GET", url, 401);
+	free(url);
+	url = xasprintf("%s?sig=%s&sig=%s", path, bad, sig);
+	expect_status(f, "GET", url, 401);
+	free(url);
+	url = xasprintf("/alerts/0123456789abcdef?sig=%s", sig);
+	expect_status(f, "GET", url, 401);
+	free(url);
+	url = xasprintf("%s/x?sig=%s", path, sig);
+	expect_status(f, "GET", url, 401);
+	free(url);
+
+	/* The signature opens no other path, even one signed for it. */
+	url = xasprintf("/?sig=%s", sig);
+	expect_status(f, "GET", url, 401);
+	free(url);
+	url = xasprintf("/api/alerts?sig=%s", sig);
+	expect_status(f, "GET", url, 401);
+	free(url);
+	url = xasprintf("/metrics?sig=%s", sig);
+	expect_status(f, "GET", url, 401);
+	free(url);
+	assert_int_equal(linksig_sign(key, "/api/alerts", bad), 0);
+	url = xasprintf("/api/alerts?sig=%s", bad);
+	expect_status(f, "GET", url, 401);
+	free(url);
+	assert_int_equal(linksig_sign(key, "/chart/test%2Fpotash.svg", bad),
+	    0);
+	url = xasprintf("/chart/test%%2Fpotash.svg?sig=%s", bad);
+	expect_status(f, "GET", url, 401);
+	free(url);
+
+	/* A key made from another token is refused. */
+	assert_int_equal(linksig_key(TOKEN "x", key), 0);
+	assert_int_equal(linksig_sign(key, path, bad), 0);
+	url = xasprintf("%s?sig=%s", path, bad);
+	expect_status(f, "GET", url, 401);
+	free(url);
+	free(path);
+	free(fp);
+}
+
 static void
 test_token(void **state)
 {
@@ -1008,6 +1124,7 @@ test_token(void **state)
 	r = fetch(f, "/healthz");
 	assert_int_equal(r.status, 200);
 	resp_free(&r);
+	check_signed(f);
 	finish(f);
 
 	testd_rmdir(dir);

@@ -4,7 +4,8 @@
  * every kind and every transition, hysteresis at the exact boundary,
  * `for` by time and by count, missing data while firing, keep_firing_for,
  * flapping, a since_event baseline that later data does not move,
- * backfill that does not fire, restore without a duplicate firing, and
+ * backfill that does not fire (a batch of periods fires on its newest
+ * only), restore without a duplicate firing, and
  * fingerprints.  Times are unix microseconds built from calendar dates.
  */
 #include <stdarg.h>
@@ -1090,6 +1091,170 @@ test_engine_backfill(void **state)
 	test_done(e, r, 1);
 }
 
+/*
+ * Feeds the n monthly values v from year y, month m on, all known at
+ * known, as the daemon does: oldest first, each but the newest
+ * superseded (engine_obs_superseded on the next one).
+ */
+static void
+test_batch(struct engine *e, const char *series, int y, int m,
+    const double *v, size_t n, int64_t known)
+{
+	struct engine_obs	o, next;
+	size_t			i;
+
+	for (i = 0; i < n; i++) {
+		memset(&o, 0, sizeof(o));
+		o.series = series;
+		o.period = DATE(y + (int)((m - 1 + (int)i) / 12),
+		    (m - 1 + (int)i) % 12 + 1, 1);
+		o.value = v[i];
+		o.known_at = known;
+		o.prev = NAN;
+		next = o;
+		next.period = DATE(y + (int)((m + (int)i) / 12),
+		    (m + (int)i) % 12 + 1, 1);
+		if (engine_obs_superseded(&o, i + 1 < n ? &next : NULL))
+			o.flags = ENGINE_OBS_SUPERSEDED;
+		assert_int_equal(engine_observe(e, &o), 0);
+	}
+}
+
+/* Months from 2020-01 to 2026-11. */
+#define TEST_HISTORY_N	(7 * 12 - 1)
+
+static void
+test_engine_backfill_batch(void **state)
+{
+	struct rule			*r[3];
+	struct engine			*e;
+	const struct engine_transition	*t;
+	double				 v[TEST_HISTORY_N];
+	int64_t				 known = DATE(2026, 12, 5);
+	size_t				 i;
+
+	/* A new series' whole history, every value above: one firing,
+	 * on the newest point, known today. */
+	r[0] = test_rule("hi", "kind=threshold", "series=csv/*",
+	    "above=100", NULL);
+	/* Only the oldest point above: nothing at all, no fire/resolve
+	 * pair. */
+	r[1] = test_rule("old", "kind=threshold", "series=csv/*",
+	    "above=500", NULL);
+	/* The newest against the month before, from the batch's history. */
+	r[2] = test_rule("jump", "kind=change", "series=csv/*",
+	    "window=1 periods", "above=50%", NULL);
+	e = test_engine(r, 3);
+	for (i = 0; i < TEST_HISTORY_N; i++)
+		v[i] = 300;
+	v[0] = 1000;
+	v[TEST_HISTORY_N - 1] = 460;
+	test_batch(e, "csv/P", 2020, 1, v, TEST_HISTORY_N, known);
+	assert_int_equal(test_ntr(e), 2);
+	t = test_expect(e, 0, ENGINE_INACTIVE, ENGINE_FIRING,
+	    ENGINE_REASON_CONDITION, known);
+	assert_string_equal(t->rule->name, "hi");
+	assert_true(t->value == 460);
+	assert_int_equal(t->nevidence, 1);
+	assert_true(t->evidence[0].period == DATE(2026, 11, 1));
+	assert_true(t->evidence[0].known_at == known);
+	t = test_expect(e, 1, ENGINE_INACTIVE, ENGINE_FIRING,
+	    ENGINE_REASON_CONDITION, known);
+	assert_string_equal(t->rule->name, "jump");
+	assert_true(t->baseline == 300);
+	assert_true(t->baseline_from == DATE(2026, 10, 1));
+	test_close(t->metric, 160.0 / 3);
+
+	/* A discontinued series: its newest point is old too. */
+	engine_transitions_clear(e);
+	test_batch(e, "csv/Q", 2010, 1, v, 72, known);
+	assert_int_equal(test_ntr(e), 0);
+
+	/* A lone first observation has no step to judge its age by: it is
+	 * fresh, as documented (rule 3), however old. */
+	test_batch(e, "csv/R", 2020, 1, v, 1, known);
+	t = test_expect(e, 0, ENGINE_INACTIVE, ENGINE_FIRING,
+	    ENGINE_REASON_CONDITION, known);
+	assert_string_equal(t->rule->name, "hi");
+	assert_true(t->evidence[0].period == DATE(2020, 1, 1));
+	t = test_expect(e, 1, ENGINE_INACTIVE, ENGINE_FIRING,
+	    ENGINE_REASON_CONDITION, known);
+	assert_string_equal(t->rule->name, "old");
+	assert_int_equal(test_ntr(e), 2);
+	test_done(e, r, 3);
+}
+
+/* A known series gets a backlog of months at once. */
+static void
+test_engine_backfill_backlog(void **state)
+{
+	struct rule			*r[4];
+	struct engine			*e;
+	const struct engine_transition	*t;
+	const double			 v[] = { 390, 410 };
+	int64_t				 known = DATE(2026, 12, 5);
+
+	r[0] = test_rule("hi", "kind=threshold", "series=s", "above=400",
+	    NULL);
+	r[1] = test_rule("x", "kind=threshold", "series=s",
+	    "crosses_above=400", NULL);
+	r[2] = test_rule("rev", "kind=revision", "series=s", "above=5%",
+	    NULL);
+	r[3] = test_rule("n3", "kind=threshold", "series=s", "above=400",
+	    "for=3 observations", NULL);
+	e = test_engine(r, 4);
+	test_obs(e, "s", DATE(2026, 7, 1), 410, DATE(2026, 8, 5));
+	test_obs(e, "s", DATE(2026, 8, 1), 420, DATE(2026, 9, 5));
+	/* hi fires, n3 pending; x saw no crossing (above from the start). */
+	assert_int_equal(test_ntr(e), 2);
+	engine_transitions_clear(e);
+
+	/* A revision of August (superseded), then October and November:
+	 * the revision fires; October's dip neither resolves hi nor sends
+	 * n3 back, but it arms x, which fires on November. */
+	test_obs_full(e, "s", DATE(2026, 8, 1), 300, known, 420,
+	    ENGINE_OBS_SUPERSEDED);
+	test_batch(e, "s", 2026, 10, v, 2, known);
+	assert_int_equal(test_ntr(e), 3);
+	t = test_expect(e, 0, ENGINE_INACTIVE, ENGINE_FIRING,
+	    ENGINE_REASON_TRIGGER, known);
+	assert_string_equal(t->rule->name, "rev");
+	assert_true(t->evidence[1].period == DATE(2026, 8, 1));
+	t = test_expect(e, 1, ENGINE_INACTIVE, ENGINE_FIRING,
+	    ENGINE_REASON_TRIGGER, known);
+	assert_string_equal(t->rule->name, "x");
+	assert_true(t->value == 410);
+	assert_true(t->evidence[0].period == DATE(2026, 11, 1));
+	/* A batch counts once towards `for N observations`. */
+	t = test_expect(e, 2, ENGINE_PENDING, ENGINE_FIRING,
+	    ENGINE_REASON_FOR, known);
+	assert_string_equal(t->rule->name, "n3");
+	assert_true(t->evidence[0].period == DATE(2026, 11, 1));
+	test_done(e, r, 4);
+}
+
+static void
+test_engine_superseded(void **state)
+{
+	struct engine_obs	a, b;
+
+	memset(&a, 0, sizeof(a));
+	a.series = "s";
+	a.period = D(0);
+	a.known_at = K(5);
+	b = a;
+	b.period = D(1);
+	assert_int_equal(engine_obs_superseded(&a, &b), 1);
+	assert_int_equal(engine_obs_superseded(&b, &a), 0);
+	assert_int_equal(engine_obs_superseded(&a, NULL), 0);
+	assert_int_equal(engine_obs_superseded(&a, &a), 0);
+	b.known_at = K(5) + 1;
+	assert_int_equal(engine_obs_superseded(&a, &b), 0);
+	b.known_at = K(5);
+	b.series = "t";
+	assert_int_equal(engine_obs_superseded(&a, &b), 0);
+}
+
 static void
 test_engine_restore(void **state)
 {
@@ -1301,6 +1466,9 @@ main(void)
 		cmocka_unit_test(test_engine_event_from),
 		cmocka_unit_test(test_engine_revision),
 		cmocka_unit_test(test_engine_backfill),
+		cmocka_unit_test(test_engine_backfill_batch),
+		cmocka_unit_test(test_engine_backfill_backlog),
+		cmocka_unit_test(test_engine_superseded),
 		cmocka_unit_test(test_engine_restore),
 		cmocka_unit_test(test_engine_restore_event),
 		cmocka_unit_test(test_engine_fingerprint),

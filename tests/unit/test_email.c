@@ -431,6 +431,47 @@ test_headers_exact(void **state)
 	cJSON_Delete(doc);
 }
 
+/* The notifier's link_sig makes the Details link a signed one; anything
+ * that is not a signature's shape is left out. */
+static void
+test_link_sig(void **state)
+{
+	struct email_params	 p;
+	cJSON			*doc = base_doc();
+	char			*m, *text, *html;
+	size_t			 len;
+
+	(void)state;
+	params(&p);
+	set_string(first_alert(doc), "link_sig",
+	    "onk1AjRb3yV9llne8pD4uAUPwdLJatc-L521VJCPtr4");
+	m = render(doc, &p, &len);
+	assert_lines(m, len);
+	text = part(m, "text/plain");
+	assert_non_null(strstr(text, "    Details:      "
+	    "http://127.0.0.1:9464/alerts/a1b2c3d4e5f60718?sig="
+	    "onk1AjRb3yV9llne8pD4uAUPwdLJatc-L521VJCPtr4\n"));
+	html = part(m, "text/html");
+	assert_non_null(strstr(html, "<a href=\"http://127.0.0.1:9464/alerts/"
+	    "a1b2c3d4e5f60718?sig=onk1AjRb3yV9llne8pD4uAUPwdLJatc-L521VJCPtr4"
+	    "\">"));
+	free(text);
+	free(html);
+	free(m);
+
+	/* Not a signature: the link goes unsigned. */
+	set_string(first_alert(doc), "link_sig",
+	    "onk1AjRb3yV9llne8pD4uAUPwdLJatc\"L521VJCPtr4");
+	m = render(doc, &p, &len);
+	text = part(m, "text/plain");
+	assert_non_null(strstr(text, "    Details:      "
+	    "http://127.0.0.1:9464/alerts/a1b2c3d4e5f60718\n"));
+	assert_null(strstr(text, "?sig="));
+	free(text);
+	free(m);
+	cJSON_Delete(doc);
+}
+
 static void
 test_subject_utf8(void **state)
 {
@@ -1166,6 +1207,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_headers_exact),
+		cmocka_unit_test(test_link_sig),
 		cmocka_unit_test(test_subject_utf8),
 		cmocka_unit_test(test_threading),
 		cmocka_unit_test(test_html_escaping),

@@ -674,6 +674,45 @@ test_body_sparse(void **state)
 	free(body);
 }
 
+/* The notifier's link_sig makes generatorURL a signed link; anything
+ * that is not a signature's shape is left out. */
+static void
+test_body_link_sig(void **state)
+{
+	cJSON		*out;
+	const cJSON	*alerts;
+	char		*body;
+	size_t		 len;
+
+	(void)state;
+	body = render("{\"key\":\"k\",\"channel\":\"c\",\"status\":\"firing\","
+	    "\"external_url\":\"https://potash.example/\",\"alerts\":["
+	    "{\"fingerprint\":\"0123456789abcdef\",\"link_sig\":"
+	    "\"onk1AjRb3yV9llne8pD4uAUPwdLJatc-L521VJCPtr4\"},"
+	    "{\"fingerprint\":\"fedcba9876543210\",\"link_sig\":"
+	    "\"onk1AjRb3yV9llne8pD4uAUPwdLJatc&L521VJCPtr4\"},"
+	    "{\"fingerprint\":\"fedcba9876543211\",\"link_sig\":\"abc\"},"
+	    "{\"fingerprint\":\"fedcba9876543212\",\"link_sig\":7},"
+	    "{\"fingerprint\":\"fedcba9876543213\"}]}",
+	    WEBHOOK_FORMAT_ALERTMANAGER, &len);
+	out = cJSON_Parse(body);
+	assert_non_null(out);
+	alerts = get(out, "alerts");
+	assert_string_equal(str(cJSON_GetArrayItem(alerts, 0),
+	    "generatorURL"), "https://potash.example/alerts/0123456789abcdef"
+	    "?sig=onk1AjRb3yV9llne8pD4uAUPwdLJatc-L521VJCPtr4");
+	assert_string_equal(str(cJSON_GetArrayItem(alerts, 1),
+	    "generatorURL"), "https://potash.example/alerts/fedcba9876543210");
+	assert_string_equal(str(cJSON_GetArrayItem(alerts, 2),
+	    "generatorURL"), "https://potash.example/alerts/fedcba9876543211");
+	assert_string_equal(str(cJSON_GetArrayItem(alerts, 3),
+	    "generatorURL"), "https://potash.example/alerts/fedcba9876543212");
+	assert_string_equal(str(cJSON_GetArrayItem(alerts, 4),
+	    "generatorURL"), "https://potash.example/alerts/fedcba9876543213");
+	cJSON_Delete(out);
+	free(body);
+}
+
 static void
 test_body_json(void **state)
 {
@@ -892,6 +931,7 @@ main(void)
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_body_alertmanager),
 		cmocka_unit_test(test_body_sparse),
+		cmocka_unit_test(test_body_link_sig),
 		cmocka_unit_test(test_body_json),
 		cmocka_unit_test(test_body_errors),
 		cmocka_unit_test(test_classify),
