@@ -77,7 +77,7 @@ test_period_dates(void **state)
 static void
 test_period_weeks(void **state)
 {
-	char	in[16], out[PERIOD_MAX_LEN], err[256];
+	char	in[32], out[PERIOD_MAX_LEN], err[256];
 	int64_t	secs, jan4, next;
 	int	y, w, weeks, longyears = 0;
 
