@@ -326,6 +326,7 @@ dashboard_alert_row(struct buf *b, const struct dashboard_data *d,
     const struct dashboard_alert *a)
 {
 	long	k;
+	int	compared;
 
 	buf_printf(b, "<tr%s>\n<td><span class=\"badge %s st-%s\">",
 	    a->silenced ? " class=\"silenced\"" : "",
@@ -360,9 +361,17 @@ dashboard_alert_row(struct buf *b, const struct dashboard_data *d,
 	else
 		dashboard_number_unit(b, a->value, a->unit);
 	html_raw(b, "</span>");
+	/* A change, a sum or a revision is compared, not the value: the
+	 * threshold is in its terms, not the series' unit. */
+	if ((compared = a->has_metric)) {
+		html_raw(b, "<span class=\"sub num\">compared ");
+		dashboard_number_unit(b, a->metric, NULL);
+		html_raw(b, "</span>");
+	}
 	if (!isnan(a->threshold)) {
 		html_raw(b, "<span class=\"sub num\">threshold ");
-		dashboard_number_unit(b, a->threshold, a->unit);
+		dashboard_number_unit(b, a->threshold, compared ? NULL :
+		    a->unit);
 		html_raw(b, "</span>");
 	}
 	if (!isnan(a->baseline)) {

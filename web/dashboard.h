@@ -71,6 +71,10 @@ struct dashboard_alert {
 	const char	*event_url;	/* or NULL */
 	int		 silenced;
 	const char	*fingerprint;	/* links the row to its page; or NULL */
+	/* What the rule compared when it is not the value (a change, a
+	 * sum, a revision): the threshold is then in its terms. */
+	int		 has_metric;
+	double		 metric;
 };
 
 struct dashboard_feed {

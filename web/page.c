@@ -227,6 +227,8 @@ page_alerts_cb(struct reply *r, PGresult *res)
 		a->event_url = page_keep(p, res, row, 11);
 		a->silenced = PQgetvalue(res, row, 12)[0] == 't';
 		a->fingerprint = page_keep(p, res, row, 13);
+		a->metric = page_double(res, row, 14);
+		a->has_metric = !isnan(a->metric) && a->metric != a->value;
 	}
 }
 
@@ -410,8 +412,9 @@ page_index(struct reply *r, const struct web_sources *src,
 	if (reply_query(r, "SELECT a.rule, a.series, a.severity, a.state, "
 	    PAGE_US("a.since") ", a.annotations->>'summary', a.value, "
 	    "a.threshold, a.baseline, s.unit, a.event, a.event_source, "
-	    "a.silenced, a.fingerprint FROM potash.alerts_now a LEFT JOIN "
-	    "potash.series s ON s.key = a.series WHERE a.state IN ('firing', "
+	    "a.silenced, a.fingerprint, a.metric FROM potash.alerts_now a "
+	    "LEFT JOIN potash.series s ON s.key = a.series WHERE a.state IN "
+	    "('firing', "
 	    "'pending') OR "
 	    "(a.state = 'resolved' AND a.since > now() - interval '7 days') "
 	    "ORDER BY CASE a.state WHEN 'firing' THEN 0 WHEN 'pending' THEN 1 "

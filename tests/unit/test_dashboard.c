@@ -275,7 +275,10 @@ build(void)
 	alerts[1] = (struct dashboard_alert){ "belarus-exports-drop",
 	    "comtrade/112/3104/X/0", "warning", "pending", day(2026, 1, 12),
 	    "Belarus potash exports 39% below their 2019-2021 mean",
-	    1.9e9, 2.4e9, 3.12e9, "USD", NULL, NULL, 0 };
+	    1.9e9, -35, 3.12e9, "USD", NULL, NULL, 0 };
+	/* A since_event rule compares a change in %, not the value. */
+	alerts[1].has_metric = 1;
+	alerts[1].metric = -39.1;
 	alerts[2] = (struct dashboard_alert){ "potash-move-after-easing",
 	    "fred/PPOTASHUSDM", "critical", "firing",
 	    day(2025, 12, 15) + 21 * USEC_HOUR,
@@ -588,7 +591,10 @@ test_page(void **state)
 	assert_non_null(strstr(page, "352.5 USD/t</span><span class=\"sub "
 	    "num\">threshold 350 USD/t</span><span class=\"sub num\">baseline"
 	    " 338.6 USD/t</span>"));
-	assert_non_null(strstr(page, "1,900,000,000 USD"));
+	assert_non_null(strstr(page, "1,900,000,000 USD</span><span class=\""
+	    "sub num\">compared -39.1</span><span class=\"sub num\">"
+	    "threshold -35</span><span class=\"sub num\">baseline "
+	    "3,120,000,000 USD</span>"));
 	assert_non_null(strstr(page, "US general_license OFAC GL 13 "
 	    "(2025-12-13)<span class=\"sub\">source: <a href=\"https://ofac."
 	    "treasury.gov/recent-actions/20251213\" rel=\"noopener "
