@@ -764,6 +764,7 @@ void
 alerting_pg_ready(struct alerting *a)
 {
 	a->ready = 1;
+	a->st.active = 1;
 	alerting_start(a);
 }
 
@@ -771,6 +772,7 @@ void
 alerting_pg_lost(struct alerting *a)
 {
 	a->ready = 0;
+	a->st.active = 0;
 	a->gen++;
 	alerting_drop_engine(a);
 }

@@ -44,6 +44,7 @@ struct alerting_stats {
 	uint64_t	inputs;		/* observations and events fed */
 	uint64_t	failures;	/* passes not stored (then reloaded) */
 	uint64_t	reloads;	/* engine rebuilt from the database */
+	int		active;		/* evaluating: connected, lock held */
 };
 
 struct alerting;

@@ -265,6 +265,9 @@ metrics_feeds(struct buf *b, const struct scheduler *s)
 		  "since start)." },
 		{ "potashd_feed_next_run_timestamp_seconds", "gauge",
 		  "When the feed runs next (unix time; 0: not scheduled)." },
+		{ "potashd_feed_polled_here", "gauge",
+		  "1 if this instance polls the feed, 0 if another potashd "
+		  "on the database holds its lock." },
 	};
 	struct scheduler_feed_status	 st;
 	char				 feed[256], n[64];
@@ -292,8 +295,11 @@ metrics_feeds(struct buf *b, const struct scheduler *s)
 			case 4:
 				v = metrics_seconds(st.last_success);
 				break;
-			default:
+			case 5:
 				v = metrics_seconds(st.next_due);
+				break;
+			default:
+				v = st.elsewhere ? 0 : 1;
 				break;
 			}
 			metrics_printf(b, "%s{feed=\"%s\"} %s\n",
@@ -385,6 +391,9 @@ metrics_alerting(struct buf *b, const struct alerting_stats *a,
 	metrics_counter(b, "potashd_alert_engine_reloads_total",
 	    "Times the alert engine was rebuilt from the database.",
 	    a->reloads);
+	metrics_gauge(b, "potashd_alerting_active",
+	    "1 if this instance evaluates the alert rules (it holds the "
+	    "alerting lock and is connected), else 0.", a->active);
 
 	metrics_counter(b, "potashd_notification_claims_total",
 	    "Notifications claimed from the outbox for an attempt.",

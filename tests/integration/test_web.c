@@ -549,6 +549,10 @@ test_metrics(void **state)
 	    "{outcome=\"stored\"} ", "6");
 	expect_sample(r.body, "potashd_feed_consecutive_failures"
 	    "{feed=\"prices\"} ", "0");
+	/* Alone on its database: it polls every feed and evaluates. */
+	expect_sample(r.body, "potashd_feed_polled_here{feed=\"prices\"} ",
+	    "1");
+	expect_sample(r.body, "potashd_alerting_active ", "1");
 	v = sample(r.body, "potashd_feed_runs_total{feed=\"prices\"} ");
 	assert_true(atoi(v) >= 1);
 	free(v);
