@@ -218,15 +218,7 @@ alertpage_facts(struct buf *b, const struct alertpage_data *d)
 		html_raw(b, "</td></tr>\n");
 	}
 	alertpage_fact(b, "Sanctions event");
-	if (d->event != NULL) {
-		html_text(b, d->event);
-		if (d->event_url != NULL) {
-			html_raw(b, "<span class=\"sub\">source: ");
-			html_link(b, d->event_url, NULL);
-			html_raw(b, "</span>");
-		}
-	} else
-		html_raw(b, ALERTPAGE_DASH);
+	dashboard_event_cell(b, d->event, d->event_url);
 	html_raw(b, "</td></tr>\n");
 	alertpage_fact(b, "Silenced");
 	html_raw(b, d->silenced ? "yes: notifications are held" :

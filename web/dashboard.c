@@ -321,6 +321,21 @@ dashboard_cmp_alert(const void *x, const void *y)
 	return ((p->i > q->i) - (p->i < q->i));
 }
 
+void
+dashboard_event_cell(struct buf *b, const char *event, const char *url)
+{
+	if (event == NULL) {
+		html_raw(b, "<span class=\"none\">\xe2\x80\x94</span>");
+		return;
+	}
+	html_text(b, event);
+	if (url != NULL) {
+		html_raw(b, "<span class=\"sub\">source: ");
+		html_link(b, url, NULL);
+		html_raw(b, "</span>");
+	}
+}
+
 static void
 dashboard_alert_row(struct buf *b, const struct dashboard_data *d,
     const struct dashboard_alert *a)
@@ -385,15 +400,7 @@ dashboard_alert_row(struct buf *b, const struct dashboard_data *d,
 	else
 		html_raw(b, "<span class=\"none\">\xe2\x80\x94</span>");
 	html_raw(b, "</td>\n<td>");
-	if (a->event != NULL) {
-		html_text(b, a->event);
-		if (a->event_url != NULL) {
-			html_raw(b, "<span class=\"sub\">source: ");
-			html_link(b, a->event_url, NULL);
-			html_raw(b, "</span>");
-		}
-	} else
-		html_raw(b, "<span class=\"none\">\xe2\x80\x94</span>");
+	dashboard_event_cell(b, a->event, a->event_url);
 	html_raw(b, "</td>\n<td>");
 	if (a->silenced)
 		html_raw(b, "<span class=\"badge muted\">silenced</span>");

@@ -120,6 +120,13 @@ char	*dashboard_chart_svg(const struct dashboard_series *,
  */
 void	 dashboard_head(struct buf *, const char *, int);
 
+/*
+ * Appends an alert's sanctions event (escaped) with its source link
+ * below, or a dash for none: the table cell of the dashboard and the
+ * alert page.
+ */
+void	 dashboard_event_cell(struct buf *, const char *, const char *);
+
 /* Whether s is an alert fingerprint: 16 lowercase hex digits. */
 int	 dashboard_fingerprint_ok(const char *);
 
