@@ -103,24 +103,6 @@ browser_which(const char *name)
 	return (NULL);
 }
 
-static int
-browser_free_port(void)
-{
-	struct sockaddr_in	sin;
-	socklen_t		len = sizeof(sin);
-	int			fd, port;
-
-	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return (port);
-}
-
 static size_t
 browser_discard_cb(char *data, size_t size, size_t n, void *arg)
 {
@@ -558,7 +540,7 @@ test_browser(void **state)
 	browser_current = d;
 	browser_profile = testproc_tmpdir();
 	browser_feeds(d);
-	port = browser_free_port();
+	port = testd_free_port();
 	browser_config(d, port);
 	testd_start(d);
 	assert_true(testnotify_wait(d->tn, "READY=1", 20000));

@@ -250,24 +250,6 @@ expect_400(struct fx *f, const char *path, const char *param)
 	cJSON_Delete(j);
 }
 
-static int
-free_port(void)
-{
-	struct sockaddr_in	sin;
-	socklen_t		len = sizeof(sin);
-	int			fd, port;
-
-	assert_true((fd = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return (port);
-}
-
 static void
 write_conf(struct fx *f, const char *http)
 {
@@ -316,7 +298,7 @@ start(const char *db, const char *token_file)
 	/* The crossing comes in a poll of its own: of several days stored
 	 * at once only the newest can fire (alert/engine.h, Backfill). */
 	testd_prices(&f->d, "/prices", dates, values, 4);
-	f->port = free_port();
+	f->port = testd_free_port();
 	http = xasprintf("http {\n  listen = \"127.0.0.1:%d\"\n%s%s%s}\n",
 	    f->port, token_file != NULL ? "  token_file = \"" : "",
 	    token_file != NULL ? token_file : "",
@@ -909,14 +891,14 @@ test_reload(void **state)
 	f = start("t_web_reload", NULL);
 	a = f->port;
 	assert_true(healthy(a));
-	while ((b = free_port()) == a)
+	while ((b = testd_free_port()) == a)
 		;
 	snprintf(addr, sizeof(addr), "127.0.0.1:%d", b);
 	reload_listen(f, addr);
 	wait_healthy(f, b, 1);
 	wait_healthy(f, a, 0);
 
-	while ((c = free_port()) == b)
+	while ((c = testd_free_port()) == b)
 		;
 	fd = occupy(c);
 	snprintf(addr, sizeof(addr), "localhost:%d", c);

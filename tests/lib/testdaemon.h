@@ -92,6 +92,8 @@ void	 testd_prices_ago(struct testd *, const char *, int,
 #define TESTD_ARGS_MAX	24
 int	 testd_ctl(const char *, const char *const *, const char *const *,
 	    char **);
+/* A TCP port on 127.0.0.1 that was free a moment ago. */
+int	 testd_free_port(void);
 /* rm -rf dir; fails the test unless it succeeds. */
 void	 testd_rmdir(const char *);
 /*
