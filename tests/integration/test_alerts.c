@@ -29,6 +29,29 @@
 #include "testproc.h"
 #include "util/xmalloc.h"
 
+/*
+ * Writes d's config: its state directory, database db, no HTTP, the json
+ * feed "prices" polling /prices every second into series (USD/t), then
+ * rest (rules, log level).
+ */
+static void
+write_conf(const struct testd *d, const char *db, const char *series,
+    const char *rest)
+{
+	char	*text;
+
+	text = xasprintf("state_directory = \"%s\"\n"
+	    "database {\n  conninfo = \"dbname=%s\"\n  batch_delay = 10ms\n}\n"
+	    "http { listen = \"\" }\n"
+	    "feed \"prices\" {\n  kind = \"json\"\n"
+	    "  url = \"%s/prices\"\n  interval = 1s\n  jitter = 0s\n"
+	    "  rows = \"data\"\n  period_field = \"date\"\n"
+	    "  values = {\"price=>%s:USD/t\"}\n}\n%s",
+	    d->dir, db, fake_httpd_url(d->http), series, rest);
+	testproc_write(d->conf, text);
+	free(text);
+}
+
 #define TRANSITIONS(rule) \
 	"SELECT string_agg(from_state || '>' || to_state || ':' || " \
 	"silenced, ' ' ORDER BY seq) FROM potash.alert_transitions " \
@@ -45,7 +68,7 @@ test_alerts(void **state)
 	const char	*v3[] = { "350", "410", "370", "420" };
 	struct testd	 d;
 	PGconn		*conn;
-	char		*text, *v, *log;
+	char		*v, *log;
 
 	(void)state;
 	conn = testpg_fresh(db);
@@ -53,14 +76,7 @@ test_alerts(void **state)
 	/* The price feed: values for today - 4, today - 3, ... */
 	testd_prices_ago(&d, "/prices", 4, v1, 2);
 
-	text = xasprintf("state_directory = \"%s\"\n"
-	    "database {\n  conninfo = \"dbname=%s\"\n  batch_delay = 10ms\n}\n"
-	    "http { listen = \"\" }\n"
-	    "log { level = debug }\n"
-	    "feed \"prices\" {\n  kind = \"json\"\n"
-	    "  url = \"%s/prices\"\n  interval = 1s\n  jitter = 0s\n"
-	    "  rows = \"data\"\n  period_field = \"date\"\n"
-	    "  values = {\"price=>test/potash:USD/t\"}\n}\n"
+	write_conf(&d, db, "test/potash", "log { level = debug }\n"
 	    "rule \"high\" {\n  kind = threshold\n"
 	    "  series = \"test/*\"\n  above = 400\n  clear = 380\n"
 	    "  severity = critical\n"
@@ -69,10 +85,7 @@ test_alerts(void **state)
 	    "{{threshold}}\" }\n}\n"
 	    "rule \"high-3\" {\n  kind = threshold\n"
 	    "  series = \"test/potash\"\n  above = 400\n"
-	    "  for = \"3 observations\"\n}\n",
-	    d.dir, db, fake_httpd_url(d.http));
-	testproc_write(d.conf, text);
-	free(text);
+	    "  for = \"3 observations\"\n}\n");
 
 	/* A crossing: exactly one firing transition, with evidence. */
 	testd_start(&d);
@@ -185,24 +198,14 @@ test_alerts_late_commit(void **state)
 	const char	*v3[] = { "350", "360", "370", "380" };
 	struct testd	 d;
 	PGconn		*conn, *other;
-	char		*text, *ci, *late, *sql;
+	char		*ci, *late, *sql;
 
 	(void)state;
 	conn = testpg_fresh(db);
 	testd_init(&d);
 	testd_prices_ago(&d, "/prices", 4, v1, 2);
-	text = xasprintf("state_directory = \"%s\"\n"
-	    "database {\n  conninfo = \"dbname=%s\"\n  batch_delay = 10ms\n}\n"
-	    "http { listen = \"\" }\n"
-	    "feed \"prices\" {\n  kind = \"json\"\n"
-	    "  url = \"%s/prices\"\n  interval = 1s\n  jitter = 0s\n"
-	    "  rows = \"data\"\n  period_field = \"date\"\n"
-	    "  values = {\"price=>test/potash:USD/t\"}\n}\n"
-	    "rule \"late\" {\n  kind = threshold\n"
-	    "  series = \"test/late\"\n  above = 400\n}\n",
-	    d.dir, db, fake_httpd_url(d.http));
-	testproc_write(d.conf, text);
-	free(text);
+	write_conf(&d, db, "test/potash", "rule \"late\" {\n"
+	    "  kind = threshold\n  series = \"test/late\"\n  above = 400\n}\n");
 	testd_start(&d);
 	testd_wait_count(&d, conn, "SELECT feed_run_id FROM "
 	    "potash.alert_cursor", 1, 20000);
@@ -284,20 +287,10 @@ test_alerts_backfill(void **state)
 	vals[0] = "1000";
 	vals[BACKFILL_N - 1] = "460";
 	testd_prices_ago(&d, "/prices", BACKFILL_N, vals, BACKFILL_N);
-	text = xasprintf("state_directory = \"%s\"\n"
-	    "database {\n  conninfo = \"dbname=%s\"\n  batch_delay = 10ms\n}\n"
-	    "http { listen = \"\" }\n"
-	    "feed \"prices\" {\n  kind = \"json\"\n"
-	    "  url = \"%s/prices\"\n  interval = 1s\n  jitter = 0s\n"
-	    "  rows = \"data\"\n  period_field = \"date\"\n"
-	    "  values = {\"price=>test/hist:USD/t\"}\n}\n"
-	    "rule \"bf-all\" {\n  kind = threshold\n"
+	write_conf(&d, db, "test/hist", "rule \"bf-all\" {\n  kind = threshold\n"
 	    "  series = \"test/hist\"\n  above = 100\n}\n"
 	    "rule \"bf-old\" {\n  kind = threshold\n"
-	    "  series = \"test/hist\"\n  above = 500\n}\n",
-	    d.dir, db, fake_httpd_url(d.http));
-	testproc_write(d.conf, text);
-	free(text);
+	    "  series = \"test/hist\"\n  above = 500\n}\n");
 
 	testd_start(&d);
 	testd_wait_count(&d, conn, "SELECT count(*) FROM "
