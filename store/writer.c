@@ -15,15 +15,16 @@
  *   writes nothing twice.
  * - Compact: a waiting batch is its encoded record and a few numbers; its
  *   header is decoded only when its transaction is built.
- * - The series cache (key -> id, and a hash of the description last
- *   written) holds only what committed transactions told us: answers of a
- *   transaction are applied at its COMMIT, dropped on rollback, and the
- *   whole cache is forgotten when the connection is lost (the next server
- *   may be another) or when store_batches() says series were deleted or
- *   re-keyed since we learned the ids (potash.series_epoch moved; SQLSTATE
- *   PW001: the transaction is then retried at once, by keys).  A series
- *   deleted while our transaction runs is not detected (observations have
- *   no foreign key since 0007).
+ * - The series cache (store/seriescache.c: key -> id, and a hash of the
+ *   description last written) holds only what committed transactions told
+ *   us: answers of a transaction are applied at its COMMIT (we call
+ *   seriescache_tx_commit), dropped on rollback (seriescache_tx_end), and
+ *   the whole cache is forgotten when the connection is lost (the next
+ *   server may be another) or when store_batches() says series were deleted
+ *   or re-keyed since we learned the ids (potash.series_epoch moved;
+ *   SQLSTATE PW001: the transaction is then retried at once, by keys).  A
+ *   series deleted while our transaction runs is not detected (observations
+ *   have no foreign key since 0007).
  */
 #include <sys/queue.h>
 
@@ -40,6 +41,7 @@
 
 #include "daemon/log.h"
 #include "store/batchrec.h"
+#include "store/seriescache.h"
 #include "store/spool.h"
 #include "store/writer.h"
 #include "util/buf.h"
@@ -48,8 +50,6 @@
 #define WRITER_RETRY_INITIAL	500000		/* usec */
 #define WRITER_RETRY_MAX	30000000	/* usec */
 #define WRITER_REJECT_AFTER	3		/* data errors before giving up */
-#define WRITER_CACHE_MAX	(1u << 20)	/* series entries, then forget */
-#define WRITER_SETS_MAX		4096		/* description sets remembered */
 #define WRITER_SQLSTATE_STALE	"PW001"		/* see 0013_store_batches.sql */
 
 struct wrec {
@@ -58,7 +58,7 @@ struct wrec {
 	size_t			 len;
 	size_t			 rows;
 	uint64_t		 accepted;	/* monotonic usec */
-	uint64_t		*raw;		/* writer_series_raw of the */
+	uint64_t		*raw;		/* seriescache_raw of the */
 	size_t			 nraw;		/* descriptions kept, in order */
 	int			 decoded;	/* meta is filled */
 	struct batchrec_meta	 meta;
@@ -66,29 +66,6 @@ struct wrec {
 	int			 stored;	/* store_batches answered */
 };
 TAILQ_HEAD(wrecs, wrec);
-
-/* A series the database told us about. */
-struct wseries {
-	char		*key;		/* NULL: a free slot */
-	int64_t		 id;		/* 0: not known yet */
-	uint64_t	 desc;		/* hash of the description written; 0 */
-	uint64_t	 raw;		/* the same as the collector gave it */
-	uint64_t	 sraw;		/* that of the last batch submitted */
-	uint64_t	 tx;		/* the transaction of the p fields */
-	int64_t		 pid;		/* answered in that transaction */
-	uint64_t	 pdesc;		/* sent in that transaction */
-	uint64_t	 praw;
-};
-
-struct wcache {
-	struct wseries	*slots;
-	size_t		 cap;		/* a power of two, or 0 */
-	size_t		 n;
-	uint64_t	*sets;		/* hashes of whole description arrays */
-	size_t		 nsets;
-	int64_t		 epoch;		/* potash.series_epoch of the ids; 0 */
-	int64_t		 tx_epoch;	/* as answered in the transaction */
-};
 
 struct writer {
 	struct event_base	*base;
@@ -113,19 +90,12 @@ struct writer {
 	char			 tx_sqlstate[6];
 	int			 data_failures;
 	int			 one_at_a_time;
-	uint64_t		 tx_serial;	/* numbers transactions */
 	struct wrec		**txv;		/* txq as an array, by b - 1 */
 	size_t			 ntxv;
 	size_t			 ntxv_cap;
 	const char		*tx_spool_rec;	/* while building from the spool */
 	struct buf		 tx_copy;	/* the stage's COPY data */
-	char			**tx_keys;	/* series touched: apply at COMMIT */
-	size_t			 ntx_keys;
-	size_t			 captx_keys;
-	uint64_t		*tx_sets;	/* description arrays sent */
-	size_t			 ntx_sets;
-	size_t			 captx_sets;
-	struct wcache		 cache;
+	struct seriescache	*cache;
 
 	struct event		*ev_delay;
 	struct event		*ev_retry;
@@ -164,98 +134,13 @@ writer_tv(uint64_t usec)
 	return (tv);
 }
 
-/* FNV-1a, 64 bits; never 0, which means "none" in the cache. */
-static uint64_t
-writer_hash(const char *s, size_t len)
-{
-	uint64_t	h = 14695981039346656037u;
-	size_t		i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211u;
-	}
-	return (h != 0 ? h : 1);
-}
-
-static void
-writer_cache_clear(struct wcache *c)
-{
-	size_t	i;
-
-	for (i = 0; i < c->cap; i++)
-		free(c->slots[i].key);
-	free(c->slots);
-	free(c->sets);
-	memset(c, 0, sizeof(*c));
-}
-
-/* The entry of key, or NULL; with create, a new empty one if missing. */
-static struct wseries *
-writer_cache_get(struct wcache *c, const char *key, size_t len, int create)
-{
-	struct wseries	*e, *old;
-	size_t		 i, oldcap;
-
-	if (c->cap == 0) {
-		if (!create)
-			return (NULL);
-		c->cap = 1024;
-		c->slots = xcalloc(c->cap, sizeof(*c->slots));
-	}
-	for (i = writer_hash(key, len) & (c->cap - 1); ;
-	    i = (i + 1) & (c->cap - 1)) {
-		e = &c->slots[i];
-		if (e->key == NULL)
-			break;
-		if (strncmp(e->key, key, len) == 0 && e->key[len] == '\0')
-			return (e);
-	}
-	if (!create)
-		return (NULL);
-	if ((c->n + 1) * 2 > c->cap) {
-		/* Keep the table at most half full. */
-		old = c->slots;
-		oldcap = c->cap;
-		c->cap *= 2;
-		c->slots = xcalloc(c->cap, sizeof(*c->slots));
-		for (i = 0; i < oldcap; i++) {
-			size_t	j;
-
-			if (old[i].key == NULL)
-				continue;
-			for (j = writer_hash(old[i].key, strlen(old[i].key)) &
-			    (c->cap - 1); c->slots[j].key != NULL;
-			    j = (j + 1) & (c->cap - 1))
-				;
-			c->slots[j] = old[i];
-		}
-		free(old);
-		return (writer_cache_get(c, key, len, create));
-	}
-	e->key = xstrndup(key, len);
-	c->n++;
-	return (e);
-}
-
-static int
-writer_cache_has_set(const struct wcache *c, uint64_t h)
-{
-	size_t	i;
-
-	for (i = 0; i < c->nsets; i++)
-		if (c->sets[i] == h)
-			return (1);
-	return (0);
-}
-
 static void
 writer_cache_forget(struct writer *w, const char *why)
 {
-	if (w->cache.n > 0)
+	if (seriescache_count(w->cache) > 0)
 		log_info("writer: forgetting %zu cached series ids: %s",
-		    w->cache.n, why);
-	writer_cache_clear(&w->cache);
+		    seriescache_count(w->cache), why);
+	seriescache_clear(w->cache);
 }
 
 static void
@@ -302,6 +187,7 @@ writer_new(struct event_base *base, struct pg *pg,
 	TAILQ_INIT(&w->memq);
 	TAILQ_INIT(&w->txq);
 	buf_init(&w->tx_copy, 0);
+	w->cache = seriescache_new();
 	w->retry_delay = WRITER_RETRY_INITIAL;
 
 	msg[0] = '\0';
@@ -309,6 +195,7 @@ writer_new(struct event_base *base, struct pg *pg,
 	    sizeof(msg));
 	if (w->spool == NULL) {
 		snprintf(err, errlen, "spool %s: %s", w->spool_path, msg);
+		seriescache_free(w->cache);
 		free(w->spool_path);
 		free(w);
 		return (NULL);
@@ -328,12 +215,7 @@ writer_new(struct event_base *base, struct pg *pg,
 static void
 writer_tx_clear(struct writer *w)
 {
-	size_t	i;
-
-	for (i = 0; i < w->ntx_keys; i++)
-		free(w->tx_keys[i]);
-	w->ntx_keys = 0;
-	w->ntx_sets = 0;
+	seriescache_tx_end(w->cache);
 	w->ntxv = 0;
 	/* A large COPY buffer is not kept between transactions. */
 	if (w->tx_copy.cap > 1024 * 1024)
@@ -357,10 +239,8 @@ writer_free(struct writer *w)
 	writer_spill(w);
 	writer_tx_clear(w);
 	buf_deinit(&w->tx_copy);
-	free(w->tx_keys);
-	free(w->tx_sets);
 	free(w->txv);
-	writer_cache_clear(&w->cache);
+	seriescache_free(w->cache);
 	event_free(w->ev_delay);
 	event_free(w->ev_retry);
 	if (w->ev_drain != NULL)
@@ -439,29 +319,6 @@ writer_spill(struct writer *w)
 	}
 }
 
-/* A hash of a description as the collector gave it. */
-static uint64_t
-writer_series_raw(const struct series_info *si)
-{
-	const char	*f[5] = { si->key, si->name, si->unit, si->frequency,
-			    si->dimensions };
-	struct buf	 b;
-	uint64_t	 h;
-	size_t		 i;
-
-	buf_init(&b, 0);
-	for (i = 0; i < 5; i++) {
-		/* NUL separates, a lone byte 1 stands for NULL. */
-		if (f[i] != NULL)
-			buf_append(&b, f[i], strlen(f[i]) + 1);
-		else
-			buf_append(&b, "\1", 2);
-	}
-	h = writer_hash(b.data, b.len);
-	buf_deinit(&b);
-	return (h);
-}
-
 /*
  * Encodes b, leaving out the series descriptions that a committed
  * transaction wrote as they are and that no batch submitted since
@@ -473,7 +330,6 @@ writer_encode(struct writer *w, const struct batch *b, struct wrec *r)
 {
 	struct batch		 tmp;
 	struct series_info	*keep;
-	struct wseries		*e;
 	uint64_t		 h;
 	size_t			 i, n = 0;
 	char			*data;
@@ -483,12 +339,9 @@ writer_encode(struct writer *w, const struct batch *b, struct wrec *r)
 	keep = xreallocarray(NULL, b->nseries, sizeof(*keep));
 	r->raw = xreallocarray(NULL, b->nseries, sizeof(*r->raw));
 	for (i = 0; i < b->nseries; i++) {
-		h = writer_series_raw(&b->series[i]);
-		e = writer_cache_get(&w->cache, b->series[i].key,
-		    strlen(b->series[i].key), 1);
-		if (e->raw == h && e->sraw == h)
+		h = seriescache_raw(&b->series[i]);
+		if (seriescache_submitted(w->cache, b->series[i].key, h))
 			continue;
-		e->sraw = h;
 		keep[n] = b->series[i];
 		r->raw[n++] = h;
 	}
@@ -563,28 +416,6 @@ writer_step_cb(struct pg *pg, PGresult *res, void *arg)
 		writer_tx_fail(w, res);
 }
 
-/* Remembers key for the COMMIT; returns its cache entry. */
-static struct wseries *
-writer_tx_touch(struct writer *w, const char *key, size_t len)
-{
-	struct wseries	*e;
-
-	e = writer_cache_get(&w->cache, key, len, 1);
-	if (e->tx != w->tx_serial) {
-		e->tx = w->tx_serial;
-		e->pid = 0;
-		e->pdesc = 0;
-		e->praw = 0;
-		if (w->ntx_keys == w->captx_keys) {
-			w->captx_keys = w->captx_keys * 2 + 16;
-			w->tx_keys = xreallocarray(w->tx_keys, w->captx_keys,
-			    sizeof(*w->tx_keys));
-		}
-		w->tx_keys[w->ntx_keys++] = xstrndup(key, len);
-	}
-	return (e);
-}
-
 /*
  * store_batches() answers a row per batch (batch = b), then a row per
  * series it knows by key (batch NULL).  Counts go to the batches; ids wait
@@ -595,8 +426,6 @@ writer_store_cb(struct pg *pg, PGresult *res, void *arg)
 {
 	struct writer	*w = arg;
 	struct wrec	*r;
-	struct wseries	*e;
-	const char	*key;
 	long		 b;
 	int		 i;
 
@@ -606,14 +435,13 @@ writer_store_cb(struct pg *pg, PGresult *res, void *arg)
 	}
 	for (i = 0; i < PQntuples(res); i++) {
 		if (!PQgetisnull(res, i, 9))
-			w->cache.tx_epoch = strtoll(PQgetvalue(res, i, 9),
-			    NULL, 10);
+			seriescache_tx_epoch(w->cache,
+			    strtoll(PQgetvalue(res, i, 9), NULL, 10));
 		if (PQgetisnull(res, i, 0)) {
 			if (PQgetisnull(res, i, 7) || PQgetisnull(res, i, 8))
 				continue;
-			key = PQgetvalue(res, i, 7);
-			e = writer_tx_touch(w, key, strlen(key));
-			e->pid = strtoll(PQgetvalue(res, i, 8), NULL, 10);
+			seriescache_tx_answer(w->cache, PQgetvalue(res, i, 7),
+			    strtoll(PQgetvalue(res, i, 8), NULL, 10));
 			continue;
 		}
 		b = strtol(PQgetvalue(res, i, 0), NULL, 10);
@@ -634,48 +462,6 @@ writer_store_cb(struct pg *pg, PGresult *res, void *arg)
 			snprintf(w->tx_error, sizeof(w->tx_error),
 			    "store_batches() did not answer for batch %d",
 			    i + 1);
-}
-
-/* The transaction committed: what it told us about series now holds. */
-static void
-writer_tx_learn(struct writer *w)
-{
-	struct wseries	*e;
-	size_t		 i;
-
-	/* Ids held before still hold if the epoch did not move (a call
-	 * that staged them failed if it did); the answers of this one are
-	 * of its epoch. */
-	if (w->cache.tx_epoch != 0 && w->cache.tx_epoch != w->cache.epoch) {
-		for (i = 0; i < w->cache.cap; i++)
-			w->cache.slots[i].id = 0;
-		w->cache.epoch = w->cache.tx_epoch;
-	}
-	for (i = 0; i < w->ntx_keys; i++) {
-		e = writer_cache_get(&w->cache, w->tx_keys[i],
-		    strlen(w->tx_keys[i]), 0);
-		if (e == NULL || e->tx != w->tx_serial)
-			continue;
-		if (e->pid != 0)
-			e->id = e->pid;
-		if (e->pdesc != 0) {
-			e->desc = e->pdesc;
-			e->raw = e->praw;
-		}
-	}
-	/* A description written may be older than one a remembered array
-	 * holds: remember only this transaction's arrays. */
-	if (w->ntx_sets > 0 || w->cache.nsets + w->ntx_sets > WRITER_SETS_MAX)
-		w->cache.nsets = 0;
-	for (i = 0; i < w->ntx_sets && w->cache.nsets < WRITER_SETS_MAX; i++) {
-		if (w->cache.sets == NULL)
-			w->cache.sets = xcalloc(WRITER_SETS_MAX,
-			    sizeof(*w->cache.sets));
-		if (!writer_cache_has_set(&w->cache, w->tx_sets[i]))
-			w->cache.sets[w->cache.nsets++] = w->tx_sets[i];
-	}
-	if (w->cache.n > WRITER_CACHE_MAX)
-		writer_cache_forget(w, "too many series");
 }
 
 static void	writer_tx_end(struct writer *);
@@ -794,26 +580,16 @@ writer_batch_series(struct writer *w, const struct wrec *r, struct buf *out)
 {
 	const struct batchrec_meta *m = &r->meta;
 	cJSON		*arr, *item, *key;
-	struct wseries	*e;
 	char		*text;
-	uint64_t	 set, h, latest;
+	uint64_t	 set, raw;
 	size_t		 j = 0, idx;
 
 	if (m->series == NULL)
 		return;
-	set = writer_hash(m->series, strlen(m->series));
+	set = seriescache_hash(m->series, strlen(m->series));
 	/* Unless there is a collector's form of them to learn. */
-	if (r->raw == NULL && writer_cache_has_set(&w->cache, set))
+	if (seriescache_tx_set(w->cache, set, r->raw != NULL))
 		return;
-	for (size_t i = 0; i < w->ntx_sets; i++)
-		if (w->tx_sets[i] == set)
-			return;
-	if (w->ntx_sets == w->captx_sets) {
-		w->captx_sets = w->captx_sets * 2 + 16;
-		w->tx_sets = xreallocarray(w->tx_sets, w->captx_sets,
-		    sizeof(*w->tx_sets));
-	}
-	w->tx_sets[w->ntx_sets++] = set;
 	if ((arr = cJSON_Parse(m->series)) == NULL)
 		return;
 	cJSON_ArrayForEach(item, arr) {
@@ -823,18 +599,13 @@ writer_batch_series(struct writer *w, const struct wrec *r, struct buf *out)
 			continue;
 		if ((text = cJSON_PrintUnformatted(item)) == NULL)
 			abort();
-		h = writer_hash(text, strlen(text));
-		e = writer_tx_touch(w, key->valuestring,
-		    strlen(key->valuestring));
-		latest = e->pdesc != 0 ? e->pdesc : e->desc;
-		if (latest != h) {
+		raw = r->raw != NULL && idx < r->nraw ? r->raw[idx] : 0;
+		if (seriescache_tx_describe(w->cache, key->valuestring,
+		    strlen(key->valuestring), seriescache_hash(text,
+		    strlen(text)), raw)) {
 			buf_append(out, out->len > 1 ? "," : "", out->len > 1);
 			buf_append(out, text, strlen(text));
 		}
-		/* What the key holds once this commits, also in the form the
-		 * collector gave (0: not known). */
-		e->pdesc = h;
-		e->praw = r->raw != NULL && idx < r->nraw ? r->raw[idx] : 0;
 		free(text);
 	}
 	cJSON_Delete(arr);
@@ -866,7 +637,8 @@ writer_copy_unescape(const char *s, size_t len)
 /*
  * Appends the batch's rows to the stage's COPY data as
  * b, series_id, series_key, period, value, unit, seq, known_at: the id
- * when the cache knows the key (then *used is set), else the key.  Returns -1 if the body is not lines of five or six fields.
+ * when the cache knows the key (then *used is set), else the key.
+ * Returns -1 if the body is not lines of five or six fields.
  */
 static int
 writer_batch_rows(struct writer *w, size_t b, const struct wrec *r,
@@ -874,9 +646,9 @@ writer_batch_rows(struct writer *w, size_t b, const struct wrec *r,
 {
 	struct buf	*out = &w->tx_copy;
 	const char	*p = body, *end = body + len, *nl, *tab;
-	struct wseries	*e;
 	char		 num[32], *key;
 	size_t		 klen;
+	int64_t		 id;
 	int		 n;
 
 	while (p < end) {
@@ -889,11 +661,11 @@ writer_batch_rows(struct writer *w, size_t b, const struct wrec *r,
 		klen = (size_t)(tab - p);
 		key = memchr(p, '\\', klen) != NULL ?
 		    writer_copy_unescape(p, klen) : NULL;
-		e = writer_cache_get(&w->cache, key != NULL ? key : p,
-		    key != NULL ? strlen(key) : klen, 0);
-		if (e != NULL && e->id != 0 && w->cache.epoch != 0) {
+		id = seriescache_id(w->cache, key != NULL ? key : p,
+		    key != NULL ? strlen(key) : klen);
+		if (id != 0) {
 			n = snprintf(num, sizeof(num), "%" PRId64 "\t\\N",
-			    e->id);
+			    id);
 			buf_append(out, num, (size_t)n);
 			*used = 1;
 		} else {
@@ -953,7 +725,7 @@ writer_tx_send(struct writer *w)
 	buf_append(&series, "]", 1);
 	params[0] = buf_cstr(&batches);
 	params[1] = buf_cstr(&series);
-	snprintf(epoch, sizeof(epoch), "%" PRId64, w->cache.epoch);
+	snprintf(epoch, sizeof(epoch), "%" PRId64, seriescache_epoch(w->cache));
 	params[2] = used ? epoch : NULL;
 	if (pg_copy(w->pg, "BEGIN; COPY pg_temp.writer_stage (b, series_id, "
 	    "series_key, period, value, unit, seq, known_at) FROM STDIN",
@@ -1051,8 +823,7 @@ writer_tx_start(struct writer *w)
 	w->tx_done = 0;
 	w->tx_error[0] = '\0';
 	w->tx_sqlstate[0] = '\0';
-	w->tx_serial++;
-	w->cache.tx_epoch = 0;
+	seriescache_tx_begin(w->cache);
 	w->stats.transactions++;
 	TAILQ_FOREACH(r, &w->txq, entry) {
 		r->stored = 0;
@@ -1115,7 +886,9 @@ writer_tx_end(struct writer *w)
 		w->retry_delay = WRITER_RETRY_INITIAL;
 		w->data_failures = 0;
 		w->one_at_a_time = 0;
-		writer_tx_learn(w);
+		/* What the transaction told us about series now holds. */
+		if (seriescache_tx_commit(w->cache))
+			writer_cache_forget(w, "too many series");
 		writer_tx_clear(w);
 		while ((r = TAILQ_FIRST(&w->txq)) != NULL) {
 			TAILQ_REMOVE(&w->txq, r, entry);
@@ -1285,7 +1058,7 @@ writer_pg_lost(struct writer *w)
 	evtimer_del(w->ev_retry);
 	w->retry_delay = WRITER_RETRY_INITIAL;
 	/* The next connection may reach another server, or a restored one. */
-	writer_cache_clear(&w->cache);
+	seriescache_clear(w->cache);
 	/* pg has already failed our queries, so no transaction is open. */
 	if (!TAILQ_EMPTY(&w->memq))
 		log_info("writer: database lost; spooling %zu queued "

@@ -13,13 +13,14 @@
  * potash.store_batches() call, which writes each batch's feed_runs row
  * and counts and is a no-op for a batch id already stored.  A waiting
  * batch is held as its encoded record only.  Series ids the database gave
- * are cached (key -> id, and the description last written), so rows of
- * known series go by id and unchanged descriptions are not sent again;
- * the cache is forgotten on a lost connection and when series were
- * deleted or re-keyed (potash.series_epoch).  A transaction cut by a lost
- * connection is retried; its batches (and everything queued in memory)
- * move to the spool.  At the spool's cap the newest batch is dropped,
- * counted and logged.
+ * are cached (key -> id, and the description last written; the writer
+ * owns a store/seriescache.h for that), so rows of known series go by id
+ * and unchanged descriptions are not sent again; the cache is forgotten
+ * on a lost connection and when series were deleted or re-keyed
+ * (potash.series_epoch).  A transaction cut by a lost connection is
+ * retried; its batches (and everything queued in memory) move to the
+ * spool.  At the spool's cap the newest batch is dropped, counted and
+ * logged.
  */
 #ifndef STORE_WRITER_H
 #define STORE_WRITER_H

@@ -672,6 +672,117 @@ test_store_batches_duplicate(void **state)
 	testpg_drop(conn, db);
 }
 
+/* One store_batches() call on the stage rows given; its batch rows as
+ * "batch:stored:unchanged:revised:duplicate ...". */
+static char *
+sb_call(PGconn *conn, const char *rows, const char *batches,
+    const char *epoch)
+{
+	char	*sql, *v;
+
+	testpg_exec(conn, "BEGIN");
+	sql = xasprintf("INSERT INTO writer_stage (b, series_id, series_key, "
+	    "period, value, unit, seq, known_at) VALUES %s", rows);
+	testpg_exec(conn, sql);
+	free(sql);
+	sql = xasprintf("SELECT string_agg(concat_ws(':', batch, stored, "
+	    "unchanged, revised, duplicate), ' ' ORDER BY batch) FROM "
+	    "potash.store_batches('%s', '[]', %s) WHERE batch IS NOT NULL",
+	    batches, epoch);
+	v = testpg_value(conn, sql);
+	free(sql);
+	testpg_exec(conn, "COMMIT");
+	return (v);
+}
+
+/*
+ * store_batches() when no (series, period) is staged twice (0014: each
+ * value compared with the current one only): counts, known_at rules,
+ * batches stored before, new series with the unit of their last row,
+ * rows staged by id, for one batch and for several.
+ */
+static void
+test_store_batches_distinct(void **state)
+{
+	const char	*db = "t_writer_sbd";
+	PGconn		*conn;
+	char		*v, *rows, *id, *epoch;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	testpg_exec(conn, "CREATE TEMP TABLE writer_stage (b int NOT NULL, "
+	    "series_id bigint, series_key text, period timestamptz NOT NULL, "
+	    "value numeric NOT NULL, unit text, seq int, known_at timestamptz) "
+	    "ON COMMIT DELETE ROWS");
+	v = sb_call(conn,
+	    "(1, NULL, 'fa/a', '2025-02-01Z', 2, 'kg', 1, NULL),"
+	    "(1, NULL, 'fa/a', '2025-01-01Z', 1.50, 't', 0, NULL),"
+	    "(1, NULL, 'fa/b', '2025-01-01Z', 5, 't', 2, NULL)",
+	    "[{\"id\":\"f1\",\"feed\":\"f\"}]", "NULL");
+	assert_string_equal(v, "1:3:0:0:f");
+	free(v);
+	/* The unit of the last row by seq. */
+	v = testpg_value(conn, "SELECT string_agg(key || '=' || unit, ' ' "
+	    "ORDER BY key) FROM potash.series");
+	assert_string_equal(v, "fa/a=kg fa/b=t");
+	free(v);
+
+	/* Two batches, and one stored before: unchanged (1.5 = 1.50),
+	 * revised, new, an import known in 2020. */
+	v = sb_call(conn,
+	    "(1, NULL, 'fa/a', '2025-01-01Z', 1.5, 't', 0, NULL),"
+	    "(1, NULL, 'fa/b', '2025-01-01Z', 6, 't', 1, NULL),"
+	    "(2, NULL, 'fa/a', '2025-02-01Z', 2.00, 'kg', 0, NULL),"
+	    "(2, NULL, 'fa/a', '2025-03-01Z', 3, 'kg', 1, NULL),"
+	    "(2, NULL, 'fa/b', '2024-12-01Z', 4, 't', 2, '2020-01-01Z'),"
+	    "(3, NULL, 'fa/b', '2025-01-01Z', 99, 't', 0, NULL)",
+	    "[{\"id\":\"f2\",\"feed\":\"f\"},{\"id\":\"f3\",\"feed\":\"f\"},"
+	    "{\"id\":\"f1\",\"feed\":\"f\"}]", "NULL");
+	assert_string_equal(v, "1:0:1:1:f 2:2:1:0:f 3:3:0:0:t");
+	free(v);
+	v = testd_history(conn, "fa/b", "2024-12-01");
+	assert_string_equal(v, "4@2020-01-01 00:00:00.000000");
+	free(v);
+
+	/* That vintage again: unchanged; an older known_at than the current
+	 * revision's: known after it. */
+	v = sb_call(conn,
+	    "(1, NULL, 'fa/b', '2024-12-01Z', 4.0, 't', 0, '2020-01-01Z'),"
+	    "(1, NULL, 'fa/b', '2025-01-01Z', 7, 't', 1, '2000-01-01Z')",
+	    "[{\"id\":\"f4\",\"feed\":\"f\"}]", "NULL");
+	assert_string_equal(v, "1:0:1:1:f");
+	free(v);
+	v = testpg_value(conn, "SELECT string_agg(o.value::text, ',' ORDER BY "
+	    "o.known_at) || ' ' || bool_and(o.known_at > '2020-01-01Z') FROM "
+	    "potash.observations o JOIN potash.series s ON s.id = o.series_id "
+	    "WHERE s.key = 'fa/b' AND o.period = '2025-01-01Z'");
+	assert_string_equal(v, "5,6,7 true");
+	free(v);
+
+	/* Rows staged by id, with the epoch the id belongs to. */
+	id = testpg_value(conn, "SELECT id FROM potash.series WHERE key = "
+	    "'fa/a'");
+	epoch = testpg_value(conn, "SELECT last_value FROM "
+	    "potash.series_epoch");
+	rows = xasprintf("(1, %s, NULL, '2025-04-01Z', 4, 'kg', 0, NULL),"
+	    "(1, %s, NULL, '2025-03-01Z', 3.5, 'kg', 1, NULL)", id, id);
+	v = sb_call(conn, rows, "[{\"id\":\"f5\",\"feed\":\"f\"}]", epoch);
+	assert_string_equal(v, "1:1:0:1:f");
+	free(v);
+	free(rows);
+	free(id);
+	free(epoch);
+	assert_int_equal(testd_count(conn, "SELECT count(*) FROM "
+	    "potash.observations"), 9);
+	v = testpg_value(conn, "SELECT string_agg(batch_id || '=' || "
+	    "observations_stored || '/' || observations_unchanged || '/' || "
+	    "observations_revised, ' ' ORDER BY id) FROM potash.feed_runs");
+	assert_string_equal(v, "f1=3/0/0 f2=0/1/1 f3=2/1/0 f4=0/1/1 "
+	    "f5=1/0/1");
+	free(v);
+	testpg_drop(conn, db);
+}
+
 /* Runs until the writer committed n batches in all; fails after ms. */
 static void
 h_until_committed(struct harness *h, uint64_t n, int ms)
@@ -816,6 +927,7 @@ main(void)
 		cmocka_unit_test(test_spool_cap_drops_newest),
 		cmocka_unit_test(test_torn_spool_tail),
 		cmocka_unit_test(test_store_batches_duplicate),
+		cmocka_unit_test(test_store_batches_distinct),
 		cmocka_unit_test(test_series_cache),
 		cmocka_unit_test(test_series_from_elsewhere),
 	};
