@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "collectors/generic.h"
+#include "util/tzfile.h"
 #include "util/decimal.h"
 #include "util/xmalloc.h"
 
@@ -341,6 +342,7 @@ generic_deinit(struct generic_opts *g)
 	size_t	i;
 
 	free(g->pfmt);
+	tzfile_free(g->tz);
 	for (i = 0; i < g->nskip; i++)
 		free(g->skip[i]);
 	free(g->skip);

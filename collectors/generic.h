@@ -33,10 +33,13 @@ struct generic_map {
 	char	*unit;		/* NULL if none was given */
 };
 
+struct tzfile;
+
 struct generic_opts {
 	enum generic_pformat	 pformat;
 	char			*pfmt;		/* GENERIC_PF_STRP only */
 	int			 tz_offset;	/* minutes east; 0: UTC */
+	struct tzfile		*tz;		/* a named zone, or NULL */
 	char			**skip;		/* missing markers, trimmed */
 	size_t			 nskip;
 	int			 decimal_flags;	/* DECIMAL_* for strings */

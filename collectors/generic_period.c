@@ -21,12 +21,16 @@
  *	of the period (month 1, day 1, 00:00:00).
  *
  * A time written without an offset is in the zone of the timezone
- * option: "UTC" or a fixed offset such as "+03:00", kept in the output
- * (period_normalize keeps offsets).  Named zones need the time zone
- * database, which C reaches only through tzset() and TZ, process-wide
- * state a pure collector must not touch; they are refused with a clear
- * message for now.  A date without a time is a calendar period and is
- * never shifted; Unix times are absolute and never are either.
+ * option: "UTC", a fixed offset such as "+03:00", or a named zone of the
+ * tz database ("America/New_York", read once at configure time through
+ * util/tzfile, never through TZ and tzset()).  The offset is kept in the
+ * output (period_normalize keeps offsets): a named zone's offset in force
+ * at that wall time, daylight saving followed (a time that occurs twice
+ * is its first occurrence, one that does not occur is read with the
+ * offset before the change); an offset that is not whole minutes (local
+ * mean time before the zones) is written as the same instant in UTC.  A
+ * date without a time is a calendar period and is never shifted; Unix
+ * times are absolute and never are either.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -34,7 +38,9 @@
 #include <string.h>
 
 #include "collectors/generic.h"
+#include "util/civil.h"
 #include "util/period.h"
+#include "util/tzfile.h"
 #include "util/xmalloc.h"
 
 /* Offsets run from -14:00 to +14:00, as period.c accepts. */
@@ -91,21 +97,56 @@ generic_period_configure_tz(const struct feed *f, struct generic_opts *g,
     char *err, size_t errlen)
 {
 	const char	*tz = feed_get(f, "timezone");
-	char		 q[PARSE_QUOTE_BUFLEN];
+	char		 q[PARSE_QUOTE_BUFLEN], why[256];
 
 	if (tz == NULL || strcmp(tz, "UTC") == 0 || strcmp(tz, "Z") == 0)
 		return (0);
 	if (generic_period_offset(tz, strlen(tz), &g->tz_offset) == 0)
 		return (0);
 	parse_quote(tz, strlen(tz), q, sizeof(q));
-	if (strchr(tz, '/') != NULL || (tz[0] >= 'A' && tz[0] <= 'Z'))
-		snprintf(err, errlen, "timezone: named zones are not supported "
-		    "yet (they need the time zone database): use \"UTC\" or a "
-		    "fixed offset such as \"+03:00\", got \"%s\"", q);
-	else
-		snprintf(err, errlen, "timezone: expected \"UTC\" or a fixed "
-		    "offset such as \"+03:00\" or \"-05:00\", got \"%s\"", q);
-	return (-1);
+	if (tz[0] == '+' || tz[0] == '-' || (tz[0] >= '0' && tz[0] <= '9')) {
+		snprintf(err, errlen, "timezone: expected \"UTC\", a fixed "
+		    "offset such as \"+03:00\" or \"-05:00\", or a zone such "
+		    "as \"America/New_York\", got \"%s\"", q);
+		return (-1);
+	}
+	if ((g->tz = tzfile_load(tz, why, sizeof(why))) == NULL) {
+		snprintf(err, errlen, "timezone: %s", why);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * A wall time of g's named zone as an instant: sets *off to the offset in
+ * force, in minutes, or, when it is not whole minutes, moves the fields
+ * to UTC and sets *off to 0.
+ */
+static void
+generic_period_named(const struct generic_opts *g, int *year, int *mon,
+    int *day, int *hour, int *min, int *sec, int *off)
+{
+	int64_t	local, utc, secs, days, y;
+	int	m, d;
+
+	local = civil_days(*year, *mon, *day) * 86400 + *hour * 3600 +
+	    *min * 60 + *sec;
+	utc = tzfile_from_local(g->tz, local);
+	secs = local - utc;
+	if (secs % 60 == 0) {
+		*off = (int)(secs / 60);
+		return;
+	}
+	days = civil_floordiv(utc, 86400);
+	civil_date(days, &y, &m, &d);
+	secs = utc - days * 86400;
+	*year = (int)y;
+	*mon = m;
+	*day = d;
+	*hour = (int)(secs / 3600);
+	*min = (int)(secs / 60 % 60);
+	*sec = (int)(secs % 60);
+	*off = 0;
 }
 
 /*
@@ -437,6 +478,9 @@ generic_period_strp(const struct generic_opts *g, const char *in,
 		    tm.day);
 	else {
 		off = tm.has_off ? tm.off : g->tz_offset;
+		if (!tm.has_off && g->tz != NULL)
+			generic_period_named(g, &tm.year, &tm.mon, &tm.day,
+			    &tm.hour, &tm.min, &tm.sec, &off);
 		if (off == 0)
 			snprintf(zone, sizeof(zone), "Z");
 		else
@@ -555,6 +599,43 @@ generic_period_configure(const struct feed *f, struct generic_opts *g,
 	return (0);
 }
 
+/*
+ * canon, period_normalize's "YYYY-MM-DDTHH:MM:SS[.F]Z" of a wall time,
+ * read in g's named zone instead of UTC.
+ */
+static int
+generic_period_iso_named(const struct generic_opts *g, const char *canon,
+    char *out, size_t outlen, char *err, size_t errlen)
+{
+	char	iso[96], zone[16], frac[16] = "";
+	int	y, mo, d, h, mi, sec, off, n = 0;
+	size_t	flen;
+
+	if (sscanf(canon, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi,
+	    &sec, &n) != 6 || n != 19) {
+		snprintf(err, errlen, "period: not a canonical instant");
+		return (-1);
+	}
+	if (canon[19] == '.') {
+		flen = strcspn(canon + 20, "Z");
+		if (flen >= sizeof(frac)) {
+			snprintf(err, errlen, "period too long");
+			return (-1);
+		}
+		memcpy(frac, canon + 20, flen);
+		frac[flen] = '\0';
+	}
+	generic_period_named(g, &y, &mo, &d, &h, &mi, &sec, &off);
+	if (off == 0)
+		snprintf(zone, sizeof(zone), "Z");
+	else
+		snprintf(zone, sizeof(zone), "%c%02d:%02d", off < 0 ? '-' : '+',
+		    abs(off) / 60, abs(off) % 60);
+	snprintf(iso, sizeof(iso), "%04d-%02d-%02dT%02d:%02d:%02d%s%s%s", y,
+	    mo, d, h, mi, sec, frac[0] != '\0' ? "." : "", frac, zone);
+	return (period_normalize(iso, out, outlen, err, errlen));
+}
+
 int
 generic_period(const struct generic_opts *g, const char *in, char *out,
     size_t outlen, char *err, size_t errlen)
@@ -594,11 +675,15 @@ generic_period(const struct generic_opts *g, const char *in, char *out,
 	 */
 	s = generic_trim(in, &len);
 	n = strlen(tmp);
-	if (g->tz_offset != 0 && len > 11 && tmp[n - 1] == 'Z' &&
+	if ((g->tz_offset != 0 || g->tz != NULL) && len > 11 &&
+	    tmp[n - 1] == 'Z' &&
 	    memchr(s + 11, '+', len - 11) == NULL &&
 	    memchr(s + 11, '-', len - 11) == NULL &&
 	    memchr(s + 11, 'Z', len - 11) == NULL &&
 	    memchr(s + 11, 'z', len - 11) == NULL) {
+		if (g->tz != NULL)
+			return (generic_period_iso_named(g, tmp, out, outlen,
+			    err, errlen));
 		z = g->tz_offset < 0 ? "-" : "+";
 		if (n + 6 > sizeof(tmp)) {
 			snprintf(err, errlen, "period too long");

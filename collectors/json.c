@@ -76,9 +76,11 @@ static const struct config_option json_options[] = {
 	  "%H %M %S %f %z %q %F %T directives such as \"%d/%m/%Y\".  JSON "
 	  "numbers are read by their exact text." },
 	{ "feed", "timezone", CONFIG_STRING, "UTC", 0, 0, NULL, 0,
-	  "Zone of times written without an offset: \"UTC\" or a fixed "
-	  "offset such as \"+03:00\" (named zones are not supported yet).  "
-	  "Dates without a time and Unix times are never shifted." },
+	  "Zone of times written without an offset: \"UTC\", a fixed "
+	  "offset such as \"+03:00\", or a zone of the tz database such as "
+	  "\"America/New_York\" (its offset on that date, daylight saving "
+	  "followed).  Dates without a time and Unix times are never "
+	  "shifted." },
 	{ "feed", "values", CONFIG_LIST, "", 0, 0, NULL, 0,
 	  "What to store, as \"field=>series_key[:unit]\" entries, e.g. "
 	  "{\"close=>acme/potash/close:USD/t\", \"volume=>acme/potash/"

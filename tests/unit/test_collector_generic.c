@@ -266,7 +266,7 @@ test_generic_configure(void **state)
 	const char	*tz1[] = { "values", "v=>a/b", "timezone", "+3", NULL };
 	const char	*tz2[] = { "values", "v=>a/b", "timezone", "+15:00",
 	    NULL };
-	const char	*tz3[] = { "values", "v=>a/b", "timezone", "EST",
+	const char	*tz3[] = { "values", "v=>a/b", "timezone", "../etc/passwd",
 	    NULL };
 	const char	*key1[] = { "values", "v=>a b/c", NULL };
 	const char	*key2[] = { "values", "v=>/ab", NULL };
@@ -286,13 +286,14 @@ test_generic_configure(void **state)
 	    "\"%\"");
 	test_generic_config_bad(fmt6, "period_format: \"%Y-Q%q-%m\" has both a "
 	    "quarter and a month");
-	test_generic_config_bad(tz1, "timezone: expected \"UTC\" or a fixed "
-	    "offset such as \"+03:00\" or \"-05:00\", got \"+3\"");
-	test_generic_config_bad(tz2, "timezone: expected \"UTC\" or a fixed "
-	    "offset such as \"+03:00\" or \"-05:00\", got \"+15:00\"");
-	test_generic_config_bad(tz3, "timezone: named zones are not supported "
-	    "yet (they need the time zone database): use \"UTC\" or a fixed "
-	    "offset such as \"+03:00\", got \"EST\"");
+	test_generic_config_bad(tz1, "timezone: expected \"UTC\", a fixed "
+	    "offset such as \"+03:00\" or \"-05:00\", or a zone such as "
+	    "\"America/New_York\", got \"+3\"");
+	test_generic_config_bad(tz2, "timezone: expected \"UTC\", a fixed "
+	    "offset such as \"+03:00\" or \"-05:00\", or a zone such as "
+	    "\"America/New_York\", got \"+15:00\"");
+	test_generic_config_bad(tz3, "timezone: time zone \"../etc/passwd\": "
+	    "expected a zone name such as America/New_York");
 	test_generic_config_bad(key1, "values: \"v=>a b/c\": expected a series "
 	    "key such as \"acme/potash/close\" (printable ASCII, no spaces, a "
 	    "\"/\" after the source name), got \"a b/c\"");

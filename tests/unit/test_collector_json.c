@@ -520,6 +520,77 @@ test_json_periods(void **state)
 	testcollector_feed_free(f);
 }
 
+/* Parses body (one row, "t" and "v") and checks the period it gives. */
+static void
+test_json_period_is(struct feed *f, const char *t, const char *want)
+{
+	struct collector_result	 res;
+	char			*b;
+
+	b = xasprintf("[{\"t\": \"%s\", \"v\": \"1\"}]", t);
+	testcollector_ok(ops, f, b, strlen(b), &res);
+	assert_int_equal(res.batch->nobs, 1);
+	testcollector_obs(&res, 0, "acme/spot", want, "1", "USD/t");
+	collector_result_clear(&res);
+	free(b);
+}
+
+static void
+test_json_named_zone(void **state)
+{
+	struct feed	*f = test_json_feed();
+
+	/* A format with % directives: New York's offset of that day. */
+	testcollector_set(f, "rows", "$[*]", NULL);
+	testcollector_set(f, "period_field", "t", NULL);
+	testcollector_set(f, "period_format", "%d/%m/%Y %H:%M", NULL);
+	testcollector_set(f, "timezone", "America/New_York", NULL);
+	testcollector_set(f, "values", "v=>acme/spot:USD/t", NULL);
+	test_json_period_is(f, "02/01/2025 14:30", "2025-01-02T14:30:00-05:00");
+	test_json_period_is(f, "01/07/2025 14:30", "2025-07-01T14:30:00-04:00");
+	/* Fall back: 01:30 happens twice, the first (daylight) one. */
+	test_json_period_is(f, "02/11/2025 01:30", "2025-11-02T01:30:00-04:00");
+	/* Spring forward: 02:30 does not happen; read with the offset
+	 * before the change (the instant of 03:30-04:00). */
+	test_json_period_is(f, "09/03/2025 02:30", "2025-03-09T02:30:00-05:00");
+	/* Local mean time (-4:56:02) is no whole minutes: UTC. */
+	test_json_period_is(f, "01/01/1850 12:00", "1850-01-01T16:56:02Z");
+	testcollector_feed_free(f);
+	/* A date alone is a calendar day, never shifted. */
+	f = test_json_feed();
+	testcollector_set(f, "rows", "$[*]", NULL);
+	testcollector_set(f, "period_field", "t", NULL);
+	testcollector_set(f, "period_format", "%d/%m/%Y", NULL);
+	testcollector_set(f, "timezone", "America/New_York", NULL);
+	testcollector_set(f, "values", "v=>acme/spot:USD/t", NULL);
+	test_json_period_is(f, "01/07/2025", "2025-07-01");
+	testcollector_feed_free(f);
+
+	/* ISO times without an offset, with a fraction; an offset given
+	 * wins; a zone with no daylight saving. */
+	f = test_json_feed();
+	testcollector_set(f, "rows", "$[*]", NULL);
+	testcollector_set(f, "period_field", "t", NULL);
+	testcollector_set(f, "timezone", "America/New_York", NULL);
+	testcollector_set(f, "values", "v=>acme/spot:USD/t", NULL);
+	test_json_period_is(f, "2025-07-01T09:30:00", "2025-07-01T09:30:00-04:00");
+	test_json_period_is(f, "2025-01-15T09:30:00.25",
+	    "2025-01-15T09:30:00.25-05:00");
+	test_json_period_is(f, "2025-07-01T09:30:00Z", "2025-07-01T09:30:00Z");
+	test_json_period_is(f, "2025-07-01T09:30:00+01:00",
+	    "2025-07-01T09:30:00+01:00");
+	test_json_period_is(f, "2025-07", "2025-07-01");
+	testcollector_feed_free(f);
+	f = test_json_feed();
+	testcollector_set(f, "rows", "$[*]", NULL);
+	testcollector_set(f, "period_field", "t", NULL);
+	testcollector_set(f, "timezone", "Europe/Minsk", NULL);
+	testcollector_set(f, "values", "v=>acme/spot:USD/t", NULL);
+	test_json_period_is(f, "2025-12-15T10:00:00", "2025-12-15T10:00:00+03:00");
+	test_json_period_is(f, "2025-06-15T10:00:00", "2025-06-15T10:00:00+03:00");
+	testcollector_feed_free(f);
+}
+
 static void
 test_json_request(void **state)
 {
@@ -651,10 +722,10 @@ test_json_configure(void **state)
 	f = test_json_feed();
 	testcollector_set(f, "period_field", "date", NULL);
 	testcollector_set(f, "values", "close=>a/b", NULL);
-	testcollector_set(f, "timezone", "Europe/Moscow", NULL);
-	test_json_config_fails(f, "timezone: named zones are not supported yet "
-	    "(they need the time zone database): use \"UTC\" or a fixed "
-	    "offset such as \"+03:00\", got \"Europe/Moscow\"");
+	testcollector_set(f, "timezone", "Mars/Olympus_Mons", NULL);
+	test_json_config_fails(f, "timezone: time zone \"Mars/Olympus_Mons\": "
+	    "unknown zone (no /usr/share/zoneinfo/Mars/Olympus_Mons; expected "
+	    "a name such as America/New_York from the tzdata package)");
 
 	f = test_json_feed();
 	testcollector_set(f, "period_field", "date", NULL);
@@ -828,6 +899,7 @@ main(void)
 		cmocka_unit_test(test_json_nesting),
 		cmocka_unit_test(test_json_huge),
 		cmocka_unit_test(test_json_periods),
+		cmocka_unit_test(test_json_named_zone),
 		cmocka_unit_test(test_json_request),
 		cmocka_unit_test(test_json_configure),
 		cmocka_unit_test(test_json_readers_agree),
