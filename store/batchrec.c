@@ -11,6 +11,7 @@
 
 #include "store/batchrec.h"
 #include "util/buf.h"
+#include "util/jsonstr.h"
 #include "util/xmalloc.h"
 
 /*
@@ -81,55 +82,14 @@ batchrec_put_uint(struct batchrec_w *w, uint64_t u)
 /*
  * Appends s as a JSON string exactly as cJSON prints one (the header was
  * once printed by cJSON, and batchrec_decode prints the series and events
- * back with it): '"', '\\' and \b \f \n \r \t escaped by letter, other
- * bytes below 0x20 as \u00xx, everything else as it is.
+ * back with it); see util/jsonstr.h.
  */
 static void
 batchrec_put_json(struct batchrec_w *w, const char *s)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	const unsigned char	*p = (const unsigned char *)s;
-	char			*o;
-	size_t			 n = strlen(s);
+	char	*o = batchrec_reserve(w, JSONSTR_MAX(strlen(s)));
 
-	o = batchrec_reserve(w, 6 * n + 2);
-	*o++ = '"';
-	for (; *p != '\0'; p++) {
-		if (*p >= 0x20 && *p != '"' && *p != '\\') {
-			*o++ = (char)*p;
-			continue;
-		}
-		*o++ = '\\';
-		switch (*p) {
-		case '"':
-		case '\\':
-			*o++ = (char)*p;
-			break;
-		case '\b':
-			*o++ = 'b';
-			break;
-		case '\f':
-			*o++ = 'f';
-			break;
-		case '\n':
-			*o++ = 'n';
-			break;
-		case '\r':
-			*o++ = 'r';
-			break;
-		case '\t':
-			*o++ = 't';
-			break;
-		default:
-			memcpy(o, "u00", 3);
-			o[3] = hex[*p >> 4];
-			o[4] = hex[*p & 0xf];
-			o += 5;
-			break;
-		}
-	}
-	*o++ = '"';
-	w->len = (size_t)(o - w->data);
+	w->len += jsonstr_write(o, s);
 }
 
 /* Appends ,"name":"value" or ,"name":null. */

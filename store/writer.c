@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * writer: batched, ordered, exactly-once storage of observations; see
- * writer.h.
+ * writer.h.  The text of a transaction (COPY rows, store_batches()
+ * arguments) is built by store/txbuild.c.
  *
  * Invariants:
  * - Order: the memory queue holds batches only while the spool has none
@@ -35,7 +36,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <cjson/cJSON.h>
 #include <event2/event.h>
 #include <libpq-fe.h>
 
@@ -43,6 +43,7 @@
 #include "store/batchrec.h"
 #include "store/seriescache.h"
 #include "store/spool.h"
+#include "store/txbuild.h"
 #include "store/writer.h"
 #include "util/buf.h"
 #include "util/xmalloc.h"
@@ -484,205 +485,6 @@ writer_tx_commit_cb(struct pg *pg, PGresult *res, void *arg)
 		writer_tx_end(w);
 }
 
-/* Formats unix usec as a timestamptz literal, or NULL for 0. */
-static const char *
-writer_ts(int64_t usec, char *buf, size_t len)
-{
-	time_t		secs;
-	struct tm	tm;
-
-	if (usec <= 0)
-		return (NULL);
-	secs = (time_t)(usec / 1000000);
-	gmtime_r(&secs, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (int)(usec % 1000000));
-	return (buf);
-}
-
-/* Appends s as a JSON string (null for NULL). */
-static void
-writer_json_str(struct buf *out, const char *s)
-{
-	const char	*run;
-	char		 esc[8];
-
-	if (s == NULL) {
-		buf_append(out, "null", 4);
-		return;
-	}
-	buf_append(out, "\"", 1);
-	for (run = s; *s != '\0'; s++) {
-		unsigned char	c = (unsigned char)*s;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		buf_append(out, run, (size_t)(s - run));
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			buf_append(out, esc, 2);
-		} else {
-			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			buf_append(out, esc, 6);
-		}
-		run = s + 1;
-	}
-	buf_append(out, run, (size_t)(s - run));
-	buf_append(out, "\"", 1);
-}
-
-/* Appends "name": value, for p_batches. */
-static void
-writer_json_member(struct buf *out, const char *name, const char *v)
-{
-	buf_printf(out, ",\"%s\":", name);
-	writer_json_str(out, v);
-}
-
-/* The batch's element of p_batches. */
-static void
-writer_batch_json(struct buf *out, const struct batchrec_meta *m)
-{
-	char	ts[80];
-
-	buf_append(out, "{\"id\":", 6);
-	writer_json_str(out, m->id);
-	writer_json_member(out, "feed", m->feed);
-	writer_json_member(out, "url", m->url);
-	if (m->http_status != 0)
-		buf_printf(out, ",\"status\":%d", m->http_status);
-	if (m->bytes >= 0)
-		buf_printf(out, ",\"bytes\":%" PRId64, m->bytes);
-	writer_json_member(out, "started",
-	    writer_ts(m->started, ts, sizeof(ts)));
-	writer_json_member(out, "finished",
-	    writer_ts(m->finished, ts, sizeof(ts)));
-	writer_json_member(out, "error", m->error);
-	writer_json_member(out, "etag", m->etag);
-	writer_json_member(out, "last_modified", m->last_modified);
-	/* Already JSON: the array batchrec printed. */
-	if (m->events != NULL) {
-		buf_append(out, ",\"events\":", 10);
-		buf_append(out, m->events, strlen(m->events));
-	}
-	buf_append(out, "}", 1);
-}
-
-/*
- * Adds the batch's series descriptions that the database may not have to
- * p_series: those whose key has no description written, or another one.
- * A whole array that a committed transaction wrote is skipped unread.
- */
-static void
-writer_batch_series(struct writer *w, const struct wrec *r, struct buf *out)
-{
-	const struct batchrec_meta *m = &r->meta;
-	cJSON		*arr, *item, *key;
-	char		*text;
-	uint64_t	 set, raw;
-	size_t		 j = 0, idx;
-
-	if (m->series == NULL)
-		return;
-	set = seriescache_hash(m->series, strlen(m->series));
-	/* Unless there is a collector's form of them to learn. */
-	if (seriescache_tx_set(w->cache, set, r->raw != NULL))
-		return;
-	if ((arr = cJSON_Parse(m->series)) == NULL)
-		return;
-	cJSON_ArrayForEach(item, arr) {
-		idx = j++;
-		key = cJSON_GetObjectItemCaseSensitive(item, "key");
-		if (!cJSON_IsString(key) || *key->valuestring == '\0')
-			continue;
-		if ((text = cJSON_PrintUnformatted(item)) == NULL)
-			abort();
-		raw = r->raw != NULL && idx < r->nraw ? r->raw[idx] : 0;
-		if (seriescache_tx_describe(w->cache, key->valuestring,
-		    strlen(key->valuestring), seriescache_hash(text,
-		    strlen(text)), raw)) {
-			buf_append(out, out->len > 1 ? "," : "", out->len > 1);
-			buf_append(out, text, strlen(text));
-		}
-		free(text);
-	}
-	cJSON_Delete(arr);
-}
-
-/* Unescapes a COPY text field into a NUL-terminated copy. */
-static char *
-writer_copy_unescape(const char *s, size_t len)
-{
-	char	*out = xmalloc(len + 1), *o = out;
-	size_t	 i;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] != '\\' || i + 1 == len) {
-			*o++ = s[i];
-			continue;
-		}
-		switch (s[++i]) {
-		case 't':	*o++ = '\t'; break;
-		case 'n':	*o++ = '\n'; break;
-		case 'r':	*o++ = '\r'; break;
-		default:	*o++ = s[i]; break;
-		}
-	}
-	*o = '\0';
-	return (out);
-}
-
-/*
- * Appends the batch's rows to the stage's COPY data as
- * b, series_id, series_key, period, value, unit, seq, known_at: the id
- * when the cache knows the key (then *used is set), else the key.
- * Returns -1 if the body is not lines of five or six fields.
- */
-static int
-writer_batch_rows(struct writer *w, size_t b, const struct wrec *r,
-    const char *body, size_t len, int *used)
-{
-	struct buf	*out = &w->tx_copy;
-	const char	*p = body, *end = body + len, *nl, *tab;
-	char		 num[32], *key;
-	size_t		 klen;
-	int64_t		 id;
-	int		 n;
-
-	while (p < end) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		if ((tab = memchr(p, '\t', (size_t)(nl - p))) == NULL)
-			return (-1);
-		n = snprintf(num, sizeof(num), "%zu\t", b);
-		buf_append(out, num, (size_t)n);
-		klen = (size_t)(tab - p);
-		key = memchr(p, '\\', klen) != NULL ?
-		    writer_copy_unescape(p, klen) : NULL;
-		id = seriescache_id(w->cache, key != NULL ? key : p,
-		    key != NULL ? strlen(key) : klen);
-		if (id != 0) {
-			n = snprintf(num, sizeof(num), "%" PRId64 "\t\\N",
-			    id);
-			buf_append(out, num, (size_t)n);
-			*used = 1;
-		} else {
-			buf_append(out, "\\N\t", 3);
-			buf_append(out, p, klen);
-		}
-		free(key);
-		/* period, value, unit, seq [, known_at] */
-		buf_append(out, tab, (size_t)(nl - tab));
-		if (!r->meta.known_at)
-			buf_append(out, "\t\\N", 3);
-		buf_append(out, "\n", 1);
-		p = nl + 1;
-	}
-	return (0);
-}
-
 /*
  * Queues the transaction: BEGIN and one COPY of every batch's rows into
  * the stage (one simple query, one round trip), one store_batches() call,
@@ -709,10 +511,12 @@ writer_tx_send(struct writer *w)
 		w->txv[b++] = r;
 		if (b > 1)
 			buf_append(&batches, ",", 1);
-		writer_batch_json(&batches, &r->meta);
-		writer_batch_series(w, r, &series);
-		if (writer_batch_rows(w, b, r, rec + r->meta.body_off,
-		    r->len - r->meta.body_off, &used) == -1) {
+		txbuild_batch_json(&batches, &r->meta);
+		txbuild_batch_series(&series, w->cache, &r->meta, r->raw,
+		    r->nraw);
+		if (txbuild_batch_rows(&w->tx_copy, w->cache, b, &r->meta,
+		    rec + r->meta.body_off, r->len - r->meta.body_off,
+		    &used) == -1) {
 			snprintf(w->tx_error, sizeof(w->tx_error),
 			    "batch %s: malformed record body", r->meta.id);
 			snprintf(w->tx_sqlstate, sizeof(w->tx_sqlstate),
