@@ -74,11 +74,11 @@ nth(struct fx *f, const char *path, size_t k)
 
 	for (i = 0; i < fake_httpd_count(f->d.http); i++) {
 		r = fake_httpd_request(f->d.http, i);
-		if (strcmp(r->uri, path) == 0 && k-- == 0)
+		if (r != NULL && strcmp(r->uri, path) == 0 && k-- == 0)
 			return (r);
 	}
 	fail_msg("no request %zu on %s", k, path);
-	return (NULL);
+	abort();	/* fail_msg does not return */
 }
 
 static void
