@@ -40,12 +40,11 @@
 #include <event2/event.h>
 #include <libpq-fe.h>
 
+#include "bench/benchdb.h"
 #include "bench/benchutil.h"
 #include "bench/pgcopy.h"
 #include "collectors/observation.h"
 #include "daemon/log.h"
-#include "store/migrate.h"
-#include "store/pg.h"
 #include "store/writer.h"
 #include "util/buf.h"
 #include "util/xmalloc.h"
@@ -92,14 +91,10 @@ struct ingest_run {
 
 	PGconn			*conn;		/* blocking, same database */
 	struct event_base	*base;
-	struct pg		*pg;
-	struct writer		*w;
+	struct benchdb_writer	 bw;
 	struct event		*ev_tick;
 	char			*dir;		/* holds the writer's spool */
-	int			 ready;
-	int			 lost;
 	int			 stalled;
-	long			 backend_pid;	/* the writer's connection */
 	uint64_t		 last_done;
 	time_t			 last_progress;
 
@@ -131,75 +126,13 @@ ingest_usage(int status)
 	exit(status);
 }
 
-static double
-ingest_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
-}
-
-/* Runs sql on a blocking connection; prints the error.  Returns 0 or -1. */
-static int
-ingest_exec(PGconn *conn, const char *sql)
-{
-	PGresult	*res = PQexec(conn, sql);
-	int		 ok;
-
-	ok = PQresultStatus(res) == PGRES_COMMAND_OK ||
-	    PQresultStatus(res) == PGRES_TUPLES_OK;
-	if (!ok)
-		fprintf(stderr, "ingest: %s: %s", sql, PQerrorMessage(conn));
-	PQclear(res);
-	return (ok ? 0 : -1);
-}
-
-/* The first value of sql's first row into buf ("" if none).  0 or -1. */
-static int
-ingest_value1(PGconn *conn, const char *sql, char *buf, size_t len)
-{
-	PGresult	*res = PQexec(conn, sql);
-	int		 ok = PQresultStatus(res) == PGRES_TUPLES_OK;
-
-	buf[0] = '\0';
-	if (!ok)
-		fprintf(stderr, "ingest: %s: %s", sql, PQerrorMessage(conn));
-	else if (PQntuples(res) > 0 && PQnfields(res) > 0)
-		snprintf(buf, len, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return (ok ? 0 : -1);
-}
-
-static PGconn *
-ingest_connect(const char *dbname)
-{
-	const char	*keys[] = { "dbname", "application_name", NULL };
-	const char	*vals[] = { dbname, "potashd-bench", NULL };
-	PGconn		*conn;
-
-	conn = PQconnectdbParams(keys, vals, 1);
-	if (PQstatus(conn) != CONNECTION_OK) {
-		fprintf(stderr, "ingest: connecting to %s: %s", dbname,
-		    PQerrorMessage(conn));
-		PQfinish(conn);
-		return (NULL);
-	}
-	if (ingest_exec(conn, "SET client_min_messages = warning") == -1 ||
-	    ingest_exec(conn, "SET TIME ZONE 'UTC'") == -1) {
-		PQfinish(conn);
-		return (NULL);
-	}
-	return (conn);
-}
-
 /* Bytes of WAL inserted so far; -1 if unknown. */
 static double
 ingest_wal(PGconn *conn)
 {
 	char	v[64];
 
-	if (ingest_value1(conn, "SELECT pg_wal_lsn_diff("
+	if (benchdb_value1(conn, "SELECT pg_wal_lsn_diff("
 	    "pg_current_wal_insert_lsn(), '0/0')", v, sizeof(v)) == -1 ||
 	    v[0] == '\0')
 		return (-1);
@@ -244,91 +177,6 @@ ingest_value(char *buf, size_t len, uint64_t s, uint64_t p, int revised)
 	snprintf(buf, len, "%" PRIu64 ".%02" PRIu64, c / 100, c % 100);
 }
 
-/*
- * Checks the binary encoder against the server before anything is timed:
- * awkward numerics and dates go in through COPY BINARY and must come back
- * as the text meant.  Returns 0, or -1 after printing what differs.
- */
-static int
-ingest_selftest(PGconn *conn)
-{
-	static const char *const	nums[][2] = {
-		{ "1234.56", "1234.56" }, { "0", "0" }, { "0.00", "0.00" },
-		{ "-0.0", "0.0" }, { "+5", "5" }, { "007.50", "7.50" },
-		{ "10000", "10000" }, { "100000000", "100000000" },
-		{ "99999999.9999", "99999999.9999" }, { "0.0001", "0.0001" },
-		{ "0.00010", "0.00010" }, { "-1", "-1" }, { ".5", "0.5" },
-		{ "-0.000000000000000001", "-0.000000000000000001" },
-		{ "1234.5678901234567890", "1234.5678901234567890" },
-		{ "-12345678901234567890.123", "-12345678901234567890.123" },
-	};
-	static const int		dates[][3] = {
-		{ 1950, 1, 1 }, { 1999, 12, 1 }, { 2000, 1, 1 },
-		{ 2000, 3, 1 }, { 2033, 4, 1 }, { 1900, 3, 1 }, { 2024, 2, 29 },
-	};
-	const int	 nn = (int)(sizeof(nums) / sizeof(nums[0]));
-	const int	 nd = (int)(sizeof(dates) / sizeof(dates[0]));
-	struct buf	 out;
-	PGresult	*res = NULL;
-	char		 want[32];
-	int		 i, bad = 0;
-
-	buf_init(&out, 0);
-	if (ingest_exec(conn, "CREATE TEMP TABLE bench_check (i int, v "
-	    "numeric, t timestamptz)") == -1 ||
-	    pgcopy_copy_start(conn, "bench_check", &out) == -1)
-		goto out;
-	for (i = 0; i < nn || i < nd; i++) {
-		pgcopy_put(&out, 3, 2);
-		pgcopy_put(&out, 4, 4);
-		pgcopy_put(&out, (uint32_t)i, 4);
-		if (i >= nn)
-			pgcopy_put(&out, UINT32_MAX, 4);	/* NULL */
-		else if (pgcopy_put_numeric(&out, nums[i][0]) == -1)
-			abort();
-		if (i >= nd)
-			pgcopy_put(&out, UINT32_MAX, 4);
-		else
-			pgcopy_put_int8(&out, pgcopy_pgtime(dates[i][0],
-			    dates[i][1], dates[i][2]));
-	}
-	if (pgcopy_copy_end(conn, &out, 0) == -1)
-		goto out;
-	res = PQexec(conn, "SELECT v::text, to_char(t AT TIME ZONE 'UTC', "
-	    "'YYYY-MM-DD HH24:MI:SS') FROM bench_check ORDER BY i");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK ||
-	    PQntuples(res) != (nn > nd ? nn : nd)) {
-		fprintf(stderr, "ingest: reading the encoder check back: %s",
-		    PQerrorMessage(conn));
-		bad++;
-		goto out;
-	}
-	for (i = 0; i < nn; i++)
-		if (strcmp(PQgetvalue(res, i, 0), nums[i][1]) != 0) {
-			fprintf(stderr, "ingest: numeric \"%s\" came back as "
-			    "\"%s\", not \"%s\"\n", nums[i][0],
-			    PQgetvalue(res, i, 0), nums[i][1]);
-			bad++;
-		}
-	for (i = 0; i < nd; i++) {
-		snprintf(want, sizeof(want), "%04d-%02d-%02d 00:00:00",
-		    dates[i][0], dates[i][1], dates[i][2]);
-		if (strcmp(PQgetvalue(res, i, 1), want) != 0) {
-			fprintf(stderr, "ingest: timestamptz %s came back as "
-			    "%s\n", want, PQgetvalue(res, i, 1));
-			bad++;
-		}
-	}
-	if (bad == 0)
-		printf("encoder check: %d numerics and %d timestamps read "
-		    "back as meant\n", nn, nd);
-out:
-	PQclear(res);
-	buf_deinit(&out);
-	ingest_exec(conn, "DROP TABLE IF EXISTS bench_check");
-	return (res == NULL || bad > 0 ? -1 : 0);
-}
-
 /* Batch k of a run: rows [k * batch, (k + 1) * batch). */
 static struct batch *
 ingest_batch(const struct ingest_run *r, uint64_t k, int revised)
@@ -357,53 +205,10 @@ ingest_batch(const struct ingest_run *r, uint64_t k, int revised)
 }
 
 static void
-ingest_ready_cb(struct pg *pg, PGresult *res, void *arg)
-{
-	struct ingest_run	*r = arg;
-
-	/* Queued right after the writer's session set-up, so that has
-	 * finished too when this answers. */
-	if (pg_result_ok(res) && PQntuples(res) == 1) {
-		r->backend_pid = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-		r->ready = 1;
-	}
-}
-
-static void
-ingest_state_cb(struct pg *pg, enum pg_state state, const char *why,
-    void *arg)
-{
-	struct ingest_run	*r = arg;
-
-	if (state == PG_CONNECTED) {
-		writer_pg_ready(r->w);
-		pg_query_simple(pg, "SELECT pg_backend_pid()", ingest_ready_cb,
-		    r);
-	} else if (state == PG_DISCONNECTED) {
-		fprintf(stderr, "ingest: the writer's connection: %s\n",
-		    why != NULL ? why : "lost");
-		r->lost = 1;
-		r->ready = 0;
-		writer_pg_lost(r->w);
-		event_base_loopbreak(r->base);
-	}
-}
-
-/* Batches the writer finished with, stored or not. */
-static uint64_t
-ingest_done(struct ingest_run *r)
-{
-	const struct writer_stats	*st = writer_stats(r->w);
-
-	return (st->batches_committed + st->batches_dropped +
-	    st->batches_rejected);
-}
-
-static void
 ingest_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct ingest_run	*r = arg;
-	uint64_t		 done = ingest_done(r);
+	uint64_t		 done = benchdb_writer_done(&r->bw);
 	time_t			 now = time(NULL);
 
 	if (done != r->last_done || r->last_progress == 0) {
@@ -417,16 +222,18 @@ ingest_tick_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* Opens the event loop, the pg and the writer; waits until usable. */
+/*
+ * Opens the event loop, the spool's directory and the writer (through
+ * bench/benchdb), with the stall watchdog; waits until usable.
+ */
 static int
 ingest_writer_open(struct ingest_run *r)
 {
-	struct pg_params	 p;
 	struct writer_params	 wp;
 	struct timeval		 tick = { 1, 0 };
 	const char		*tmp = getenv("TMPDIR");
-	char			 err[512], *spool;
-	double			 t0;
+	char			*spool;
+	int			 rv;
 
 	r->dir = xasprintf("%s/potashd-bench.XXXXXX", tmp != NULL &&
 	    *tmp != '\0' ? tmp : "/tmp");
@@ -438,13 +245,8 @@ ingest_writer_open(struct ingest_run *r)
 		return (-1);
 	}
 	r->base = event_base_new();
-	memset(&p, 0, sizeof(p));
-	p.conninfo = "dbname=" INGEST_DB;
-	p.application_name = "potashd-bench-writer";
-	p.connect_timeout = 10000000;
-	p.retry_initial = 100000;
-	p.retry_max = 1000000;
-	r->pg = pg_new(r->base, &p, ingest_state_cb, r);
+	r->ev_tick = event_new(r->base, -1, EV_PERSIST, ingest_tick_cb, r);
+	event_add(r->ev_tick, &tick);
 	spool = xasprintf("%s/spool", r->dir);
 	memset(&wp, 0, sizeof(wp));
 	wp.spool_path = spool;
@@ -453,24 +255,9 @@ ingest_writer_open(struct ingest_run *r)
 	/* Far above the few batches kept in flight: the writer must never
 	 * spool here, or the figure would be the disk's. */
 	wp.memory_max = 1024u * 1024 * 1024;
-	r->w = writer_new(r->base, r->pg, &wp, err, sizeof(err));
+	rv = benchdb_writer_open(&r->bw, r->base, "dbname=" INGEST_DB, &wp);
 	free(spool);
-	if (r->w == NULL) {
-		fprintf(stderr, "ingest: writer: %s\n", err);
-		return (-1);
-	}
-	r->ev_tick = event_new(r->base, -1, EV_PERSIST, ingest_tick_cb, r);
-	event_add(r->ev_tick, &tick);
-	pg_start(r->pg);
-	for (t0 = ingest_now(); !r->ready && ingest_now() - t0 < 30;)
-		event_base_loop(r->base, EVLOOP_ONCE);
-	if (!r->ready) {
-		fprintf(stderr, "ingest: the writer's connection is not "
-		    "ready after 30 s\n");
-		return (-1);
-	}
-	r->lost = 0;
-	return (0);
+	return (rv);
 }
 
 /* Removes dir and the files in it (the spool and its helpers). */
@@ -500,16 +287,13 @@ ingest_writer_close(struct ingest_run *r)
 {
 	if (r->ev_tick != NULL)
 		event_free(r->ev_tick);
-	pg_free(r->pg);
-	writer_free(r->w);
+	benchdb_writer_close(&r->bw);
 	if (r->base != NULL)
 		event_base_free(r->base);
 	if (r->dir != NULL)
 		ingest_rmdir(r->dir);
 	free(r->dir);
 	r->ev_tick = NULL;
-	r->pg = NULL;
-	r->w = NULL;
 	r->base = NULL;
 	r->dir = NULL;
 }
@@ -521,7 +305,7 @@ ingest_begin(struct ingest_run *r, long pid, double m[4])
 	m[0] = ingest_wal(r->conn);
 	m[1] = bench_cpu_pid(pid, "postgres");
 	m[2] = bench_cpu_pid(0, NULL);
-	m[3] = ingest_now();
+	m[3] = bench_now();
 }
 
 static void
@@ -531,7 +315,7 @@ ingest_end(struct ingest_run *r, enum ingest_phase ph, long pid,
 	struct ingest_figure	*f = &r->fig[ph];
 	double			 b;
 
-	f->secs = ingest_now() - m[3];
+	f->secs = bench_now() - m[3];
 	f->cpu_client = bench_cpu_pid(0, NULL) - m[2];
 	b = bench_cpu_pid(pid, "postgres");
 	f->cpu_backend = m[1] < 0 || b < 0 ? -1 : b - m[1];
@@ -552,27 +336,28 @@ ingest_writer_phase(struct ingest_run *r, enum ingest_phase ph)
 	uint64_t			 next = 0, done0;
 	double				 m[4];
 
-	a = *writer_stats(r->w);
-	done0 = ingest_done(r);
+	a = *writer_stats(r->bw.w);
+	done0 = benchdb_writer_done(&r->bw);
 	r->last_progress = 0;
-	ingest_begin(r, r->backend_pid, m);
+	ingest_begin(r, r->bw.backend_pid, m);
 	for (;;) {
 		/* A few batches ahead of the database, so it never waits
 		 * for us and our memory stays small. */
 		while (next < r->nbatches &&
-		    next - (ingest_done(r) - done0) < INGEST_AHEAD) {
+		    next - (benchdb_writer_done(&r->bw) - done0) <
+		    INGEST_AHEAD) {
 			b = ingest_batch(r, next++, ph == INGEST_REVISED);
-			writer_submit(r->w, b);
+			writer_submit(r->bw.w, b);
 			batch_free(b);
 		}
-		if (next == r->nbatches && writer_idle(r->w))
+		if (next == r->nbatches && writer_idle(r->bw.w))
 			break;
-		if (r->lost || r->stalled)
+		if (r->bw.lost || r->stalled)
 			return (-1);
 		event_base_loop(r->base, EVLOOP_ONCE);
 	}
-	ingest_end(r, ph, r->backend_pid, m);
-	st = writer_stats(r->w);
+	ingest_end(r, ph, r->bw.backend_pid, m);
+	st = writer_stats(r->bw.w);
 	d->transactions = st->transactions - a.transactions;
 	d->transactions_failed = st->transactions_failed -
 	    a.transactions_failed;
@@ -599,7 +384,7 @@ ingest_copy(struct ingest_run *r, enum ingest_phase ph, const char *table)
 	double		 m[4];
 	int		 rv = -1;
 
-	if (ingest_exec(r->conn, "CHECKPOINT") == -1)
+	if (benchdb_exec(r->conn, "CHECKPOINT") == -1)
 		return (-1);
 	/* Like now() in the writer's transaction: one time for all. */
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -654,14 +439,14 @@ ingest_verify(struct ingest_run *r)
 		snprintf(sql, sizeof(sql), "SELECT value::text FROM bench_raw "
 		    "WHERE series_id = %" PRIu64 " AND period = '%s "
 		    "00:00:00+00'", s + 1, period);
-		if (ingest_value1(r->conn, sql, got, sizeof(got)) == -1 ||
+		if (benchdb_value1(r->conn, sql, got, sizeof(got)) == -1 ||
 		    strcmp(got, want) != 0) {
 			fprintf(stderr, "ingest: ceiling row %" PRIu64 ": "
 			    "value \"%s\", meant \"%s\"\n", rows[i], got, want);
 			bad++;
 		}
 	}
-	if (ingest_value1(r->conn, "SELECT count(*) FROM (SELECT 'bench/s' || "
+	if (benchdb_value1(r->conn, "SELECT count(*) FROM (SELECT 'bench/s' || "
 	    "to_char(r.series_id, 'FM00000'), r.period, r.value::text FROM "
 	    "bench_raw r EXCEPT ALL SELECT s.key, o.period, o.value::text FROM "
 	    "potash.observations o JOIN potash.series s ON s.id = o.series_id) "
@@ -672,57 +457,29 @@ ingest_verify(struct ingest_run *r)
 	    "read back as meant" : "CEILING VALUES DIFFER", got, r->rows);
 }
 
-/* Drops and creates the database (create = 0: drops only). */
-static int
-ingest_recreate_db(int create)
-{
-	PGconn	*admin = ingest_connect("postgres");
-	int	 rv = -1;
-
-	if (admin != NULL && ingest_exec(admin, "DROP DATABASE IF EXISTS "
-	    INGEST_DB " WITH (FORCE)") == 0 && (!create ||
-	    ingest_exec(admin, "CREATE DATABASE " INGEST_DB) == 0))
-		rv = 0;
-	PQfinish(admin);
-	return (rv);
-}
-
 /* One run: a fresh database, the writer's three phases, the COPYs. */
 static int
 ingest_run_one(struct ingest_run *r)
 {
-	struct pg_params	 p;
-	char			 err[1024];
-	int			 ph, rv = -1;
+	int	ph, rv = -1;
 
-	if (ingest_recreate_db(1) == -1)
+	if (benchdb_fresh(INGEST_DB) == -1)
 		return (-1);
-	memset(&p, 0, sizeof(p));
-	p.conninfo = "dbname=" INGEST_DB;
-	p.application_name = "potashd-bench";
-	p.connect_timeout = 10000000;
-	p.retry_initial = 100000;
-	p.retry_max = 1000000;
-	if (migrate_run(&p, migration_files, migration_nfiles, err,
-	    sizeof(err)) == -1) {
-		fprintf(stderr, "ingest: migrate: %s\n", err);
-		return (-1);
-	}
-	if ((r->conn = ingest_connect(INGEST_DB)) == NULL ||
+	if ((r->conn = benchdb_connect(INGEST_DB)) == NULL ||
 	    ingest_writer_open(r) == -1)
 		goto out;
 	for (ph = INGEST_NEW; ph <= INGEST_REVISED; ph++) {
 		fprintf(stderr, "ingest: %" PRIu64 " series x %" PRIu64
 		    ": %s\n", r->series, r->periods, ingest_phase_names[ph]);
 		/* No phase pays for an earlier one's dirty pages. */
-		if (ingest_exec(r->conn, "CHECKPOINT") == -1 ||
+		if (benchdb_exec(r->conn, "CHECKPOINT") == -1 ||
 		    ingest_writer_phase(r, (enum ingest_phase)ph) == -1)
 			goto out;
 	}
 	ingest_writer_close(r);
 	fprintf(stderr, "ingest: %" PRIu64 " series x %" PRIu64 ": ceiling\n",
 	    r->series, r->periods);
-	if (ingest_exec(r->conn, "CREATE TABLE bench_raw (series_id bigint, "
+	if (benchdb_exec(r->conn, "CREATE TABLE bench_raw (series_id bigint, "
 	    "period timestamptz, value numeric, known_at timestamptz, "
 	    "feed_run_id bigint, PRIMARY KEY (series_id, period, known_at))")
 	    == -1 || ingest_copy(r, INGEST_CEILING, "bench_raw") == -1)
@@ -733,10 +490,10 @@ ingest_run_one(struct ingest_run *r)
 	 * the table keeps only the writer's rows. */
 	fprintf(stderr, "ingest: %" PRIu64 " series x %" PRIu64 ": COPY into "
 	    "potash.observations\n", r->series, r->periods);
-	if (ingest_exec(r->conn, "BEGIN") == -1)
+	if (benchdb_exec(r->conn, "BEGIN") == -1)
 		goto out;
 	ph = ingest_copy(r, INGEST_SCHEMA, "potash.observations");
-	if (ingest_exec(r->conn, "ROLLBACK") == -1 || ph == -1)
+	if (benchdb_exec(r->conn, "ROLLBACK") == -1 || ph == -1)
 		goto out;
 	rv = 0;
 out:
@@ -794,31 +551,11 @@ ingest_print_machine(PGconn *conn)
 	printf("server:");
 	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
 		snprintf(sql, sizeof(sql), "SHOW %s", settings[i]);
-		if (ingest_value1(conn, sql, v, sizeof(v)) == 0)
+		if (benchdb_value1(conn, sql, v, sizeof(v)) == 0)
 			printf("%s %s %s", i > 0 ? "," : "", i == 0 ?
 			    "PostgreSQL" : settings[i], v);
 	}
 	printf("\n");
-}
-
-/* Parses a number in [min, max]; with end, stops at the first non-digit. */
-static int
-ingest_number(const char *s, uint64_t min, uint64_t max, uint64_t *v,
-    const char **end)
-{
-	char			*e;
-	unsigned long long	 n;
-
-	errno = 0;
-	if (*s < '0' || *s > '9')
-		return (-1);
-	n = strtoull(s, &e, 10);
-	if (errno != 0 || n < min || n > max || (end == NULL && *e != '\0'))
-		return (-1);
-	if (end != NULL)
-		*end = e;
-	*v = n;
-	return (0);
 }
 
 int
@@ -844,23 +581,24 @@ main(int argc, char *argv[])
 	const char		*p;
 	PGconn			*conn;
 	int			 ch, keep = 0, failed = 0, by_period = -1;
+	int			 nnum, ndate;
 
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'r':
-			if (ingest_number(optarg, 1, INT32_MAX, &rows,
+			if (bench_number(optarg, 1, INT32_MAX, &rows,
 			    NULL) == -1)
 				ingest_usage(2);
 			break;
 		case 'b':
-			if (ingest_number(optarg, 1, 10000000, &batch,
+			if (bench_number(optarg, 1, 10000000, &batch,
 			    NULL) == -1)
 				ingest_usage(2);
 			break;
 		case 's':
 			for (nruns = 0, p = optarg;; p++) {
 				if (nruns == INGEST_MAX_RUNS ||
-				    ingest_number(p, 1, INGEST_MAX_SERIES,
+				    bench_number(p, 1, INGEST_MAX_SERIES,
 				    &series[nruns], &p) == -1)
 					ingest_usage(2);
 				order[nruns++] = 0;
@@ -896,13 +634,15 @@ main(int argc, char *argv[])
 	/* The writer's own warnings (spool, reconnects) still show. */
 	log_init(1, LOG_WARNING);
 
-	if ((conn = ingest_connect("postgres")) == NULL)
+	if ((conn = benchdb_connect("postgres")) == NULL)
 		return (1);
 	ingest_print_machine(conn);
-	if (ingest_selftest(conn) == -1) {
+	if (pgcopy_selftest(conn, &nnum, &ndate) == -1) {
 		PQfinish(conn);
 		return (1);
 	}
+	printf("encoder check: %d numerics and %d timestamps read back as "
+	    "meant\n", nnum, ndate);
 	PQfinish(conn);
 	printf("batch: %" PRIu64 " observations per writer batch and "
 	    "transaction; periods monthly from 1950-01\n\n", batch);
@@ -933,7 +673,7 @@ main(int argc, char *argv[])
 	printf("\npeak RSS of this process: %.1f MiB\n",
 	    (double)ru.ru_maxrss / 1024);
 	if (!keep || failed)
-		ingest_recreate_db(0);
+		benchdb_drop(INGEST_DB);
 	free(runs);
 	return (failed);
 }

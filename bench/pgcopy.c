@@ -3,7 +3,8 @@
  * pgcopy: PostgreSQL's binary COPY format, written by hand for the raw
  * ceiling of bench/ingest: the file header, bigint and timestamptz fields,
  * numeric fields as numeric_send writes them, and the COPY IN exchange
- * with blocking libpq.  Benchmarks only.
+ * with blocking libpq; and a check of the encoder against the server.
+ * Benchmarks only.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -171,4 +172,96 @@ pgcopy_copy_end(PGconn *conn, struct buf *out, int failed)
 	}
 	buf_reset(out);
 	return (rv);
+}
+
+/* Runs sql on a blocking connection; prints the error.  0 or -1. */
+static int
+pgcopy_exec(PGconn *conn, const char *sql)
+{
+	PGresult	*res = PQexec(conn, sql);
+	int		 ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+
+	if (!ok)
+		fprintf(stderr, "pgcopy: %s: %s", sql, PQerrorMessage(conn));
+	PQclear(res);
+	return (ok ? 0 : -1);
+}
+
+int
+pgcopy_selftest(PGconn *conn, int *nnum, int *ndate)
+{
+	static const char *const	nums[][2] = {
+		{ "1234.56", "1234.56" }, { "0", "0" }, { "0.00", "0.00" },
+		{ "-0.0", "0.0" }, { "+5", "5" }, { "007.50", "7.50" },
+		{ "10000", "10000" }, { "100000000", "100000000" },
+		{ "99999999.9999", "99999999.9999" }, { "0.0001", "0.0001" },
+		{ "0.00010", "0.00010" }, { "-1", "-1" }, { ".5", "0.5" },
+		{ "-0.000000000000000001", "-0.000000000000000001" },
+		{ "1234.5678901234567890", "1234.5678901234567890" },
+		{ "-12345678901234567890.123", "-12345678901234567890.123" },
+	};
+	static const int		dates[][3] = {
+		{ 1950, 1, 1 }, { 1999, 12, 1 }, { 2000, 1, 1 },
+		{ 2000, 3, 1 }, { 2033, 4, 1 }, { 1900, 3, 1 }, { 2024, 2, 29 },
+	};
+	const int	 nn = (int)(sizeof(nums) / sizeof(nums[0]));
+	const int	 nd = (int)(sizeof(dates) / sizeof(dates[0]));
+	struct buf	 out;
+	PGresult	*res = NULL;
+	char		 want[32];
+	int		 i, bad = 0;
+
+	buf_init(&out, 0);
+	if (pgcopy_exec(conn, "CREATE TEMP TABLE bench_check (i int, v "
+	    "numeric, t timestamptz)") == -1 ||
+	    pgcopy_copy_start(conn, "bench_check", &out) == -1)
+		goto out;
+	for (i = 0; i < nn || i < nd; i++) {
+		pgcopy_put(&out, 3, 2);
+		pgcopy_put(&out, 4, 4);
+		pgcopy_put(&out, (uint32_t)i, 4);
+		if (i >= nn)
+			pgcopy_put(&out, UINT32_MAX, 4);	/* NULL */
+		else if (pgcopy_put_numeric(&out, nums[i][0]) == -1)
+			abort();
+		if (i >= nd)
+			pgcopy_put(&out, UINT32_MAX, 4);
+		else
+			pgcopy_put_int8(&out, pgcopy_pgtime(dates[i][0],
+			    dates[i][1], dates[i][2]));
+	}
+	if (pgcopy_copy_end(conn, &out, 0) == -1)
+		goto out;
+	res = PQexec(conn, "SELECT v::text, to_char(t AT TIME ZONE 'UTC', "
+	    "'YYYY-MM-DD HH24:MI:SS') FROM bench_check ORDER BY i");
+	if (PQresultStatus(res) != PGRES_TUPLES_OK ||
+	    PQntuples(res) != (nn > nd ? nn : nd)) {
+		fprintf(stderr, "pgcopy: reading the encoder check back: %s",
+		    PQerrorMessage(conn));
+		bad++;
+		goto out;
+	}
+	for (i = 0; i < nn; i++)
+		if (strcmp(PQgetvalue(res, i, 0), nums[i][1]) != 0) {
+			fprintf(stderr, "pgcopy: numeric \"%s\" came back as "
+			    "\"%s\", not \"%s\"\n", nums[i][0],
+			    PQgetvalue(res, i, 0), nums[i][1]);
+			bad++;
+		}
+	for (i = 0; i < nd; i++) {
+		snprintf(want, sizeof(want), "%04d-%02d-%02d 00:00:00",
+		    dates[i][0], dates[i][1], dates[i][2]);
+		if (strcmp(PQgetvalue(res, i, 1), want) != 0) {
+			fprintf(stderr, "pgcopy: timestamptz %s came back as "
+			    "%s\n", want, PQgetvalue(res, i, 1));
+			bad++;
+		}
+	}
+	*nnum = nn;
+	*ndate = nd;
+out:
+	PQclear(res);
+	buf_deinit(&out);
+	pgcopy_exec(conn, "DROP TABLE IF EXISTS bench_check");
+	return (res == NULL || bad > 0 ? -1 : 0);
 }

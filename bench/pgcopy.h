@@ -30,5 +30,12 @@ int	pgcopy_copy_start(PGconn *, const char *, struct buf *);
 int	pgcopy_copy_flush(PGconn *, struct buf *);
 /* Sends the trailer (unless failed), ends the COPY, reads its results. */
 int	pgcopy_copy_end(PGconn *, struct buf *, int);
+/*
+ * Checks the encoder against the server before anything is timed: awkward
+ * numerics and dates go in through COPY BINARY into a temporary table and
+ * must come back as the text meant.  Returns 0 and how many of each it
+ * checked, or -1 after printing what differs.
+ */
+int	pgcopy_selftest(PGconn *, int *, int *);
 
 #endif

@@ -2,11 +2,11 @@
 /*
  * poll: how fast potashd polls, against curl fetching the same URLs.
  *
- * A child process serves a fixed JSON body of 2 KB at /feed/<n> (evhttp
- * on 127.0.0.1:0, keep-alive), so its CPU is never counted against the
- * poller's (it is read from /proc and shown apart).  The parent makes so
- * many polls (10,000), so many at a time (100), of distinct URLs
- * /feed/0 ... /feed/N-1:
+ * A child process (bench/pollserve) serves a fixed JSON body of 2 KB at
+ * /feed/<n> (evhttp on 127.0.0.1:0, keep-alive), so its CPU is never
+ * counted against the poller's (it is read from /proc and shown apart).
+ * The parent makes so many polls (10,000), so many at a time (100), of
+ * distinct URLs /feed/0 ... /feed/N-1:
  *   - curl --parallel fetching them from a config file: the reference;
  *   - potashd's own path, as far as each line says: the transfer engine
  *     only; then also the json collector (a struct feed built here as the
@@ -21,10 +21,7 @@
  * and the test suite never runs it.  Blocking libpq is fine here.
  */
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-
-#include <netinet/in.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,30 +37,21 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <event2/buffer.h>
 #include <event2/event.h>
-#include <event2/http.h>
 #include <libpq-fe.h>
 
+#include "bench/benchdb.h"
 #include "bench/benchutil.h"
+#include "bench/pollserve.h"
 #include "collectors/collector.h"
 #include "daemon/log.h"
-#include "store/migrate.h"
-#include "store/pg.h"
 #include "store/writer.h"
 #include "transfer/transfer.h"
-#include "util/buf.h"
 #include "util/xmalloc.h"
 
 #define POLL_DB		"bench_poll"
 #define POLL_POLLS	10000
 #define POLL_PARALLEL	100
-#define POLL_BODY_LEN	2048	/* bytes served per poll */
-#define POLL_SERIES	10	/* values per row */
-#define POLL_ROWS	3	/* periods per body */
-#define POLL_CPU(ru)	((double)(ru).ru_utime.tv_sec +			\
-	(double)(ru).ru_utime.tv_usec / 1e6 +				\
-	(double)(ru).ru_stime.tv_sec + (double)(ru).ru_stime.tv_usec / 1e6)
 
 /* The lines of the table; each potashd line goes one step further. */
 enum poll_line {
@@ -99,11 +87,7 @@ struct poll_slot {
 struct poll_bench {
 	uint64_t		 polls;
 	uint64_t		 parallel;
-	pid_t			 server_pid;
-	int			 server_ctl;	/* our end: EOF stops it */
-	unsigned		 port;
-	char			*body;
-	size_t			 body_len;
+	struct pollserve	*server;
 	char			*prefix;	/* of the URL list, the spool */
 
 	struct event_base	*base;
@@ -111,11 +95,7 @@ struct poll_bench {
 	struct feed		 feed;
 	const struct collector_ops *ops;
 	void			*data;
-	struct pg		*pg;
-	struct writer		*w;
-	long			 backend_pid;
-	int			 ready;
-	int			 lost;
+	struct benchdb_writer	 bw;
 
 	/* The line in progress. */
 	enum poll_line		 line;
@@ -164,152 +144,6 @@ poll_secs(void)
 }
 
 /*
- * A KiB figure of /proc/self/status, or -1: "VmHWM:" (peak RSS since the
- * last poll_rss_reset), "VmRSS:", "RssFile:" (mapped files: mostly the
- * shared libraries, shared with every process that maps them).
- */
-static long
-poll_status_kb(const char *name)
-{
-	char	 line[256];
-	FILE	*f = fopen("/proc/self/status", "r");
-	long	 kb = -1;
-
-	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
-		if (strncmp(line, name, strlen(name)) == 0)
-			kb = strtol(line + strlen(name), NULL, 10);
-	if (f != NULL)
-		fclose(f);
-	return (kb);
-}
-
-/* Resets this process's peak RSS to its current RSS (Linux 4.0). */
-static void
-poll_rss_reset(void)
-{
-	int	fd = open("/proc/self/clear_refs", O_WRONLY);
-
-	if (fd == -1 || write(fd, "5", 1) != 1)
-		fprintf(stderr, "poll: cannot reset the peak RSS: %s\n",
-		    strerror(errno));
-	if (fd != -1)
-		close(fd);
-}
-
-/*
- * The body every URL gets: POLL_ROWS monthly rows of POLL_SERIES prices
- * and a few fields nothing maps, as market APIs send, padded to exactly
- * POLL_BODY_LEN bytes by a note.
- */
-static char *
-poll_body(size_t *lenp)
-{
-	struct buf	b, rows;
-	size_t		r, i, pad;
-	int		c;
-
-	buf_init(&rows, 0);
-	for (r = 0; r < POLL_ROWS; r++) {
-		buf_printf(&rows, "%s{\"date\":\"2025-%02zu-01\",\"currency\":"
-		    "\"USD\",\"unit\":\"t\",\"basis\":\"assessment midpoint\"",
-		    r > 0 ? "," : "", 9 + r);
-		for (i = 0; i < POLL_SERIES; i++) {
-			c = 30000 + (int)i * 725 + (int)r * 150;
-			buf_printf(&rows, ",\"potash_price_assessment_%02zu\":"
-			    "%d.%02d", i, c / 100, c % 100);
-		}
-		buf_printf(&rows, "}");
-	}
-	buf_init(&b, 0);
-	buf_printf(&b, "{\"meta\":{\"source\":\"potashd bench\",\"note\":\"");
-	pad = POLL_BODY_LEN - b.len - rows.len - strlen("\"},\"data\":[]}");
-	for (i = 0; i < pad && b.len + rows.len < POLL_BODY_LEN; i++)
-		buf_append(&b, i % 8 == 7 ? " " : "x", 1);
-	buf_printf(&b, "\"},\"data\":[%s]}", buf_cstr(&rows));
-	buf_deinit(&rows);
-	return (buf_steal(&b, lenp));
-}
-
-static void
-poll_serve_request_cb(struct evhttp_request *req, void *arg)
-{
-	struct poll_bench	*pb = arg;
-
-	if (strncmp(evhttp_request_get_uri(req), "/feed/", 6) != 0) {
-		evhttp_send_error(req, HTTP_NOTFOUND, NULL);
-		return;
-	}
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "application/json");
-	/* By reference: the server should cost as little as it can. */
-	evbuffer_add_reference(evhttp_request_get_output_buffer(req),
-	    pb->body, pb->body_len, NULL, NULL);
-	evhttp_send_reply(req, HTTP_OK, "OK", NULL);
-}
-
-/* EOF on the socketpair: the parent is done or gone. */
-static void
-poll_serve_ctl_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct poll_bench	*pb = arg;
-	char			 c;
-
-	if (read(fd, &c, 1) != -1 || errno != EINTR)
-		event_base_loopbreak(pb->base);
-}
-
-/*
- * Forks the server, before this process has an event base, curl or
- * libpq.  The child sends its port (0: it failed), serves until EOF on
- * the socketpair, and exits without freeing.  Returns 0 or -1.
- */
-static int
-poll_server_start(struct poll_bench *pb)
-{
-	struct evhttp			*http;
-	struct evhttp_bound_socket	*bound;
-	struct event			*ev;
-	struct sockaddr_in		 sin;
-	socklen_t			 slen = sizeof(sin);
-	uint16_t			 port = 0;
-	int				 sp[2];
-
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1 ||
-	    (pb->server_pid = fork()) == -1) {
-		fprintf(stderr, "poll: server: %s\n", strerror(errno));
-		return (-1);
-	}
-	if (pb->server_pid == 0) {
-		close(sp[0]);
-		if ((pb->base = event_base_new()) != NULL &&
-		    (http = evhttp_new(pb->base)) != NULL &&
-		    (bound = evhttp_bind_socket_with_handle(http, "127.0.0.1",
-		    0)) != NULL && getsockname(evhttp_bound_socket_get_fd(
-		    bound), (struct sockaddr *)&sin, &slen) == 0 &&
-		    (ev = event_new(pb->base, sp[1], EV_READ | EV_PERSIST,
-		    poll_serve_ctl_cb, pb)) != NULL &&
-		    event_add(ev, NULL) == 0) {
-			evhttp_set_gencb(http, poll_serve_request_cb, pb);
-			port = ntohs(sin.sin_port);
-		}
-		/* Two bytes on a socketpair: one write, one read. */
-		if (write(sp[1], &port, sizeof(port)) == sizeof(port) &&
-		    port != 0)
-			event_base_dispatch(pb->base);
-		_exit(port == 0);
-	}
-	close(sp[1]);
-	pb->server_ctl = sp[0];
-	if (read(pb->server_ctl, &port, sizeof(port)) != sizeof(port) ||
-	    port == 0) {
-		fprintf(stderr, "poll: the server did not start\n");
-		return (-1);
-	}
-	pb->port = port;
-	return (0);
-}
-
-/*
  * The reference: curl --parallel fetching the same URLs, listed in a
  * config file as url/output pairs.  CPU and peak RSS come from wait4 (the
  * peak also counts the child before exec, a fork of this process that
@@ -322,10 +156,11 @@ poll_curl(struct poll_bench *pb, struct poll_figure *f)
 	char			*path, par[24];
 	FILE			*fp;
 	uint64_t		 i;
-	double			 t0, s0 = bench_cpu_pid(pb->server_pid, "poll");
+	double			 t0, s0;
 	pid_t			 pid;
 	int			 status, fd, rv = -1;
 
+	s0 = bench_cpu_pid(pollserve_pid(pb->server), "poll");
 	path = xasprintf("%s.urls", pb->prefix);
 	if ((fp = fopen(path, "w")) == NULL) {
 		fprintf(stderr, "poll: %s: %s\n", path, strerror(errno));
@@ -334,7 +169,7 @@ poll_curl(struct poll_bench *pb, struct poll_figure *f)
 	}
 	for (i = 0; i < pb->polls; i++)
 		fprintf(fp, "url = \"http://127.0.0.1:%u/feed/%" PRIu64 "\"\n"
-		    "output = \"/dev/null\"\n", pb->port, i);
+		    "output = \"/dev/null\"\n", pollserve_port(pb->server), i);
 	snprintf(par, sizeof(par), "%" PRIu64, pb->parallel);
 	if (fclose(fp) == EOF)
 		goto out;
@@ -358,7 +193,7 @@ poll_curl(struct poll_bench *pb, struct poll_figure *f)
 		if (errno != EINTR)
 			goto out;
 	f->secs = poll_secs() - t0;
-	f->cpu_server = bench_cpu_pid(pb->server_pid, "poll") - s0;
+	f->cpu_server = bench_cpu_pid(pollserve_pid(pb->server), "poll") - s0;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) == 127) {
 		fprintf(stderr, "poll: curl did not run (status %d)\n", status);
 		goto out;
@@ -369,7 +204,7 @@ poll_curl(struct poll_bench *pb, struct poll_figure *f)
 		    WEXITSTATUS(status));
 	f->polls = pb->polls;
 	f->failed = WEXITSTATUS(status) != 0;
-	f->cpu = POLL_CPU(ru);
+	f->cpu = bench_cpu_rusage(&ru);
 	f->rss_kb = ru.ru_maxrss;
 	rv = 0;
 out:
@@ -396,13 +231,13 @@ poll_feed_open(struct poll_bench *pb)
 	for (i = 0; i < 3; i++) {
 		o = &pb->feed.opts[i];
 		o->name = xstrdup(names[i]);
-		o->nvalues = i < 2 ? 1 : POLL_SERIES;
+		o->nvalues = i < 2 ? 1 : POLLSERVE_SERIES;
 		o->values = xcalloc(o->nvalues, sizeof(*o->values));
 		o->line = (int)i + 1;
 	}
 	pb->feed.opts[0].values[0] = xstrdup("data");
 	pb->feed.opts[1].values[0] = xstrdup("date");
-	for (i = 0; i < POLL_SERIES; i++)
+	for (i = 0; i < POLLSERVE_SERIES; i++)
 		pb->feed.opts[2].values[i] = xasprintf("potash_price_"
 		    "assessment_%02zu=>bench/potash_%02zu:USD/t", i, i);
 	pb->ops = collector_find("json");
@@ -437,16 +272,6 @@ poll_fail(struct poll_bench *pb, const char *what, const char *why)
 	pb->failed++;
 	if (pb->error[0] == '\0')
 		snprintf(pb->error, sizeof(pb->error), "%s: %s", what, why);
-}
-
-/* Batches the writer finished with, stored or not. */
-static uint64_t
-poll_writer_done(struct poll_bench *pb)
-{
-	const struct writer_stats	*st = writer_stats(pb->w);
-
-	return (st->batches_committed + st->batches_dropped +
-	    st->batches_rejected);
 }
 
 /*
@@ -486,9 +311,11 @@ poll_done_cb(const struct transfer_result *tr, void *arg)
 			res.batch->finished = poll_unix_usec();
 		}
 		if (ok && pb->line == POLL_WRITE) {
-			if (writer_submit(pb->w, res.batch) != WRITER_ACCEPTED)
+			if (writer_submit(pb->bw.w, res.batch) !=
+			    WRITER_ACCEPTED)
 				poll_fail(pb, "writer", "batch dropped");
-			backlog = ++pb->submitted - poll_writer_done(pb);
+			backlog = ++pb->submitted -
+			    benchdb_writer_done(&pb->bw);
 			if (backlog > pb->backlog_max)
 				pb->backlog_max = backlog;
 		}
@@ -508,7 +335,7 @@ poll_start(struct poll_slot *s)
 	char				 err[512];
 
 	snprintf(s->url, sizeof(s->url), "http://127.0.0.1:%u/feed/%" PRIu64,
-	    pb->port, pb->next++);
+	    pollserve_port(pb->server), pb->next++);
 	pb->feed.url = s->url;
 	s->started = poll_unix_usec();
 	memset(&req, 0, sizeof(req));
@@ -550,22 +377,22 @@ poll_run(struct poll_bench *pb, enum poll_line line)
 	pb->backlog_max = 0;
 	pb->error[0] = '\0';
 	if (line == POLL_WRITE)
-		pb->w0 = *writer_stats(pb->w);
-	poll_rss_reset();
-	b0 = bench_cpu_pid(pb->backend_pid, "postgres");
-	s0 = bench_cpu_pid(pb->server_pid, "poll");
+		pb->w0 = *writer_stats(pb->bw.w);
+	bench_rss_reset();
+	b0 = bench_cpu_pid(pb->bw.backend_pid, "postgres");
+	s0 = bench_cpu_pid(pollserve_pid(pb->server), "poll");
 	c0 = bench_cpu_pid(0, NULL);
 	t0 = poll_secs();
 	for (i = 0; i < pb->parallel && pb->next < pb->polls; i++)
 		poll_start(&pb->slots[i]);
-	while (pb->done < pb->polls && !pb->lost)
+	while (pb->done < pb->polls && !pb->bw.lost)
 		event_base_loop(pb->base, EVLOOP_ONCE);
 	f->secs = poll_secs() - t0;
 	f->cpu = bench_cpu_pid(0, NULL) - c0;
-	f->cpu_server = bench_cpu_pid(pb->server_pid, "poll") - s0;
-	f->rss_kb = poll_status_kb("VmHWM:");
+	f->cpu_server = bench_cpu_pid(pollserve_pid(pb->server), "poll") - s0;
+	f->rss_kb = bench_status_kb("VmHWM:");
 	if (line == POLL_WRITE) {
-		b1 = bench_cpu_pid(pb->backend_pid, "postgres");
+		b1 = bench_cpu_pid(pb->bw.backend_pid, "postgres");
 		pb->backend_polls = b0 < 0 || b1 < 0 ? -1 : b1 - b0;
 	}
 	f->polls = pb->done;
@@ -576,49 +403,18 @@ poll_run(struct poll_bench *pb, enum poll_line line)
 	if (line == POLL_WRITE) {
 		c0 = bench_cpu_pid(0, NULL);
 		t0 = poll_secs();
-		while (!writer_idle(pb->w) && !pb->lost)
+		while (!writer_idle(pb->bw.w) && !pb->bw.lost)
 			event_base_loop(pb->base, EVLOOP_ONCE);
 		pb->drain_secs = poll_secs() - t0;
 		pb->drain_cpu = bench_cpu_pid(0, NULL) - c0;
-		b2 = bench_cpu_pid(pb->backend_pid, "postgres");
+		b2 = bench_cpu_pid(pb->bw.backend_pid, "postgres");
 		pb->backend_drain = b1 < 0 || b2 < 0 ? -1 : b2 - b1;
-		pb->w1 = *writer_stats(pb->w);
+		pb->w1 = *writer_stats(pb->bw.w);
 	}
 	if (pb->error[0] != '\0')
 		fprintf(stderr, "poll: %s: %" PRIu64 " failed; the first: %s\n",
 		    poll_line_names[line], pb->failed, pb->error);
-	return (pb->lost ? -1 : 0);
-}
-
-static void
-poll_ready_cb(struct pg *pg, PGresult *res, void *arg)
-{
-	struct poll_bench	*pb = arg;
-
-	/* Queued after the writer's session set-up: that is done too. */
-	if (pg_result_ok(res) && PQntuples(res) == 1) {
-		pb->backend_pid = strtol(PQgetvalue(res, 0, 0), NULL, 10);
-		pb->ready = 1;
-	}
-}
-
-static void
-poll_state_cb(struct pg *pg, enum pg_state state, const char *why, void *arg)
-{
-	struct poll_bench	*pb = arg;
-
-	if (state == PG_CONNECTED) {
-		writer_pg_ready(pb->w);
-		pg_query_simple(pg, "SELECT pg_backend_pid()", poll_ready_cb,
-		    pb);
-	} else if (state == PG_DISCONNECTED) {
-		fprintf(stderr, "poll: the writer's connection: %s\n",
-		    why != NULL ? why : "lost");
-		pb->lost = 1;
-		pb->ready = 0;
-		writer_pg_lost(pb->w);
-		event_base_loopbreak(pb->base);
-	}
+	return (pb->bw.lost ? -1 : 0);
 }
 
 /*
@@ -629,62 +425,27 @@ poll_state_cb(struct pg *pg, enum pg_state state, const char *why, void *arg)
 static int
 poll_writer_open(struct poll_bench *pb, char *version, size_t vlen)
 {
-	const char		*sql[] = { "SET client_min_messages = warning",
-	    "DROP DATABASE IF EXISTS " POLL_DB " WITH (FORCE)",
-	    "CREATE DATABASE " POLL_DB };
-	struct pg_params	 p;
 	struct writer_params	 wp;
-	PGconn			*conn = PQconnectdb("dbname=postgres");
-	PGresult		*res;
-	char			 err[1024], *spool;
-	double			 t0;
-	size_t			 i;
-	int			 ok = PQstatus(conn) == CONNECTION_OK;
+	PGconn			*conn;
+	char			*spool;
+	int			 rv;
 
-	for (i = 0; ok && i < sizeof(sql) / sizeof(sql[0]); i++) {
-		res = PQexec(conn, sql[i]);
-		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-		PQclear(res);
-	}
-	if (!ok)
-		fprintf(stderr, "poll: %s", PQerrorMessage(conn));
-	else
-		snprintf(version, vlen, "%s", PQparameterStatus(conn,
-		    "server_version"));
+	if ((conn = benchdb_connect("postgres")) == NULL)
+		return (-1);
+	snprintf(version, vlen, "%s", PQparameterStatus(conn,
+	    "server_version"));
 	PQfinish(conn);
-	if (!ok)
+	if (benchdb_fresh(POLL_DB) == -1)
 		return (-1);
-	memset(&p, 0, sizeof(p));
-	p.conninfo = "dbname=" POLL_DB;
-	p.application_name = "potashd-bench-writer";
-	p.connect_timeout = 10000000;
-	p.retry_initial = 100000;
-	p.retry_max = 1000000;
-	if (migrate_run(&p, migration_files, migration_nfiles, err,
-	    sizeof(err)) == -1) {
-		fprintf(stderr, "poll: migrate: %s\n", err);
-		return (-1);
-	}
-	pb->pg = pg_new(pb->base, &p, poll_state_cb, pb);
 	spool = xasprintf("%s.spool", pb->prefix);
 	memset(&wp, 0, sizeof(wp));
 	wp.spool_path = spool;
 	wp.spool_max = 256u * 1024 * 1024;	/* spool_max_size */
 	wp.batch_max = 10000;			/* batch_size */
 	wp.batch_delay = 100000;		/* batch_delay */
-	pb->w = writer_new(pb->base, pb->pg, &wp, err, sizeof(err));
+	rv = benchdb_writer_open(&pb->bw, pb->base, "dbname=" POLL_DB, &wp);
 	free(spool);
-	if (pb->w == NULL) {
-		fprintf(stderr, "poll: writer: %s\n", err);
-		return (-1);
-	}
-	pg_start(pb->pg);
-	t0 = poll_secs();
-	while (!pb->ready && !pb->lost && poll_secs() - t0 < 30)
-		event_base_loop(pb->base, EVLOOP_ONCE);
-	if (!pb->ready)
-		fprintf(stderr, "poll: the writer's connection is not ready\n");
-	return (pb->ready ? 0 : -1);
+	return (rv);
 }
 
 static void
@@ -733,13 +494,9 @@ poll_print(const struct poll_bench *pb)
 static uint64_t
 poll_number(const char *s, uint64_t max)
 {
-	char			*e;
-	unsigned long long	 n;
+	uint64_t	n;
 
-	errno = 0;
-	n = strtoull(s, &e, 10);
-	if (*s < '0' || *s > '9' || errno != 0 || *e != '\0' || n < 1 ||
-	    n > max)
+	if (bench_number(s, 1, max, &n, NULL) == -1)
 		poll_usage(2);
 	return (n);
 }
@@ -778,11 +535,10 @@ main(int argc, char *argv[])
 	log_init(1, LOG_WARNING);
 	signal(SIGPIPE, SIG_IGN);
 
-	pb.body = poll_body(&pb.body_len);
 	pb.prefix = xasprintf("%s/potashd-bench-poll.%ld", tmp != NULL &&
 	    *tmp != '\0' ? tmp : "/tmp", (long)getpid());
 	fflush(stdout);
-	if (poll_server_start(&pb) == -1)
+	if ((pb.server = pollserve_new()) == NULL)
 		goto out;
 	pb.base = event_base_new();
 	pb.slots = xcalloc(pb.parallel, sizeof(*pb.slots));
@@ -800,9 +556,10 @@ main(int argc, char *argv[])
 	    "on 127.0.0.1 (keep-alive; the server in a process of its own)\n"
 	    "body: %zu bytes of JSON, %d observations (%d series x %d "
 	    "periods), the same every poll\n\n", pb.polls, pb.parallel,
-	    pb.body_len, POLL_SERIES * POLL_ROWS, POLL_SERIES, POLL_ROWS);
+	    pollserve_body_len(pb.server), POLLSERVE_SERIES * POLLSERVE_ROWS,
+	    POLLSERVE_SERIES, POLLSERVE_ROWS);
 	fflush(stdout);
-	rss = poll_status_kb("VmRSS:");
+	rss = bench_status_kb("VmRSS:");
 
 	fprintf(stderr, "poll: curl --parallel --parallel-max %" PRIu64 "\n",
 	    pb.parallel);
@@ -816,20 +573,16 @@ main(int argc, char *argv[])
 	poll_print(&pb);
 	printf("\nthis process: RSS %.1f MiB before the first poll; %.1f MiB "
 	    "of mapped files (shared libraries) at the end\n",
-	    (double)rss / 1024, (double)poll_status_kb("RssFile:") / 1024);
+	    (double)rss / 1024, (double)bench_status_kb("RssFile:") / 1024);
 	failed = 0;
 out:
 	if (failed)
 		fprintf(stderr, "poll: failed\n");
-	pg_free(pb.pg);
-	writer_free(pb.w);
+	benchdb_writer_close(&pb.bw);
 	poll_feed_close(&pb);
 	if (pb.base != NULL)
 		event_base_free(pb.base);
-	if (pb.server_pid > 0) {
-		close(pb.server_ctl);
-		waitpid(pb.server_pid, NULL, 0);
-	}
+	pollserve_free(pb.server);
 	/* The spool and its compaction file. */
 	for (line = 0; line < 2; line++) {
 		spool = xasprintf("%s.spool%s", pb.prefix, line ? ".tmp" : "");
@@ -837,7 +590,6 @@ out:
 		free(spool);
 	}
 	free(pb.slots);
-	free(pb.body);
 	free(pb.prefix);
 	return (failed);
 }
