@@ -6,13 +6,11 @@
  * name the line; nothing is applied until the whole file is valid.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <unistd.h>
 
 #include <confuse.h>
 
@@ -22,6 +20,7 @@
 #include "daemon/config_channel.h"
 #include "daemon/config_lines.h"
 #include "daemon/config_rule.h"
+#include "daemon/config_secret.h"
 #include "daemon/log.h"
 #include "util/parse.h"
 #include "util/xmalloc.h"
@@ -432,58 +431,6 @@ config_store(struct config *c, cfg_t *cfg, const struct config_option *o)
 	}
 	config_set_field(o, c, value, v);
 	return (0);
-}
-
-/*
- * Reads a secret from a file: the first line, without its newline; "" for
- * an empty file.  NULL with a message in err if it cannot be read.
- */
-char *
-config_read_secret(const char *path, char *err, size_t errlen)
-{
-	char	 buf[4096];
-	ssize_t	 n;
-	size_t	 len;
-	int	 fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "cannot open %s: %s", path,
-		    strerror(errno));
-		return (NULL);
-	}
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0) {
-		snprintf(err, errlen, "cannot read %s: %s", path,
-		    strerror(errno));
-		return (NULL);
-	}
-	buf[n] = '\0';
-	len = strcspn(buf, "\r\n");
-	buf[len] = '\0';
-	return (xstrdup(buf));
-}
-
-char *
-config_credential(const char *fmt, ...)
-{
-	const char	*creds = getenv("CREDENTIALS_DIRECTORY");
-	char		*name, *path;
-	va_list		 ap;
-
-	if (creds == NULL || *creds == '\0')
-		return (NULL);
-	va_start(ap, fmt);
-	if (vasprintf(&name, fmt, ap) == -1)
-		abort();
-	va_end(ap);
-	path = xasprintf("%s/%s", creds, name);
-	free(name);
-	if (access(path, F_OK) != 0) {
-		free(path);
-		return (NULL);
-	}
-	return (path);
 }
 
 /* An error about http.NAME, with its line if it was set in the file. */

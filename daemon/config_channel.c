@@ -22,6 +22,7 @@
 #include "daemon/config_channel.h"
 #include "daemon/config_feed.h"
 #include "daemon/config_lines.h"
+#include "daemon/config_secret.h"
 #include "notify/email.h"
 #include "notify/webhook.h"
 #include "util/parse.h"

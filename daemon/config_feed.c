@@ -19,6 +19,7 @@
 #include "collectors/collector.h"
 #include "daemon/config.h"
 #include "daemon/config_feed.h"
+#include "daemon/config_secret.h"
 #include "util/xmalloc.h"
 
 #define USEC(s)		((int64_t)(s) * 1000000)

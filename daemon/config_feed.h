@@ -36,14 +36,7 @@ void		 config_feed_free(struct feed *, size_t);
  * config_dump_options. */
 void		 config_feed_dump(FILE *);
 
-/* From config.c.  config_read_secret: the first line of a file ("" if
- * empty), NULL with a message if it cannot be read. */
-char		*config_read_secret(const char *, char *, size_t);
-/* config_credential: "$CREDENTIALS_DIRECTORY/NAME" (NAME from the format)
- * if the variable is set and the file exists, else NULL; freed by the
- * caller. */
-char		*config_credential(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
+/* From config.c. */
 void		 config_add_error(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 int		 config_parse_value(const struct config_option *, const char *,
