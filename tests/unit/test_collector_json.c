@@ -535,17 +535,29 @@ test_json_period_is(struct feed *f, const char *t, const char *want)
 	free(b);
 }
 
-static void
-test_json_named_zone(void **state)
+/* A feed reading rows [{"t", "v"}] with period_format fmt (NULL: iso)
+ * in zone tz. */
+static struct feed *
+test_json_zone_feed(const char *fmt, const char *tz)
 {
 	struct feed	*f = test_json_feed();
 
-	/* A format with % directives: New York's offset of that day. */
 	testcollector_set(f, "rows", "$[*]", NULL);
 	testcollector_set(f, "period_field", "t", NULL);
-	testcollector_set(f, "period_format", "%d/%m/%Y %H:%M", NULL);
-	testcollector_set(f, "timezone", "America/New_York", NULL);
+	if (fmt != NULL)
+		testcollector_set(f, "period_format", fmt, NULL);
+	testcollector_set(f, "timezone", tz, NULL);
 	testcollector_set(f, "values", "v=>acme/spot:USD/t", NULL);
+	return (f);
+}
+
+static void
+test_json_named_zone(void **state)
+{
+	struct feed	*f;
+
+	/* A format with % directives: New York's offset of that day. */
+	f = test_json_zone_feed("%d/%m/%Y %H:%M", "America/New_York");
 	test_json_period_is(f, "02/01/2025 14:30", "2025-01-02T14:30:00-05:00");
 	test_json_period_is(f, "01/07/2025 14:30", "2025-07-01T14:30:00-04:00");
 	/* Fall back: 01:30 happens twice, the first (daylight) one. */
@@ -556,23 +568,15 @@ test_json_named_zone(void **state)
 	/* Local mean time (-4:56:02) is no whole minutes: UTC. */
 	test_json_period_is(f, "01/01/1850 12:00", "1850-01-01T16:56:02Z");
 	testcollector_feed_free(f);
+
 	/* A date alone is a calendar day, never shifted. */
-	f = test_json_feed();
-	testcollector_set(f, "rows", "$[*]", NULL);
-	testcollector_set(f, "period_field", "t", NULL);
-	testcollector_set(f, "period_format", "%d/%m/%Y", NULL);
-	testcollector_set(f, "timezone", "America/New_York", NULL);
-	testcollector_set(f, "values", "v=>acme/spot:USD/t", NULL);
+	f = test_json_zone_feed("%d/%m/%Y", "America/New_York");
 	test_json_period_is(f, "01/07/2025", "2025-07-01");
 	testcollector_feed_free(f);
 
 	/* ISO times without an offset, with a fraction; an offset given
-	 * wins; a zone with no daylight saving. */
-	f = test_json_feed();
-	testcollector_set(f, "rows", "$[*]", NULL);
-	testcollector_set(f, "period_field", "t", NULL);
-	testcollector_set(f, "timezone", "America/New_York", NULL);
-	testcollector_set(f, "values", "v=>acme/spot:USD/t", NULL);
+	 * wins. */
+	f = test_json_zone_feed(NULL, "America/New_York");
 	test_json_period_is(f, "2025-07-01T09:30:00", "2025-07-01T09:30:00-04:00");
 	test_json_period_is(f, "2025-01-15T09:30:00.25",
 	    "2025-01-15T09:30:00.25-05:00");
@@ -581,11 +585,9 @@ test_json_named_zone(void **state)
 	    "2025-07-01T09:30:00+01:00");
 	test_json_period_is(f, "2025-07", "2025-07-01");
 	testcollector_feed_free(f);
-	f = test_json_feed();
-	testcollector_set(f, "rows", "$[*]", NULL);
-	testcollector_set(f, "period_field", "t", NULL);
-	testcollector_set(f, "timezone", "Europe/Minsk", NULL);
-	testcollector_set(f, "values", "v=>acme/spot:USD/t", NULL);
+
+	/* A zone with no daylight saving. */
+	f = test_json_zone_feed(NULL, "Europe/Minsk");
 	test_json_period_is(f, "2025-12-15T10:00:00", "2025-12-15T10:00:00+03:00");
 	test_json_period_is(f, "2025-06-15T10:00:00", "2025-06-15T10:00:00+03:00");
 	testcollector_feed_free(f);
