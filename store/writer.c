@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * writer: batched, ordered, exactly-once storage of observations; see
- * writer.h.  The text of a transaction (COPY rows, store_batches()
- * arguments) is built by store/txbuild.c.
+ * writer.h.  This file runs the transactions; accepting a batch (memory
+ * or spool) is store/writer_accept.c, the text of a transaction (COPY
+ * rows, store_batches() arguments) store/txbuild.c.
  *
  * Invariants:
  * - Order: the memory queue holds batches only while the spool has none
@@ -45,6 +46,7 @@
 #include "store/spool.h"
 #include "store/txbuild.h"
 #include "store/writer.h"
+#include "store/writer_int.h"
 #include "util/buf.h"
 #include "util/xmalloc.h"
 
@@ -53,70 +55,9 @@
 #define WRITER_REJECT_AFTER	3		/* data errors before giving up */
 #define WRITER_SQLSTATE_STALE	"PW001"		/* see 0013_store_batches.sql */
 
-struct wrec {
-	TAILQ_ENTRY(wrec)	 entry;
-	char			*data;		/* NULL: a spool record */
-	size_t			 len;
-	size_t			 rows;
-	uint64_t		 accepted;	/* monotonic usec */
-	uint64_t		*raw;		/* seriescache_raw of the */
-	size_t			 nraw;		/* descriptions kept, in order */
-	int			 decoded;	/* meta is filled */
-	struct batchrec_meta	 meta;
-	struct writer_counts	 counts;
-	int			 stored;	/* store_batches answered */
-};
-TAILQ_HEAD(wrecs, wrec);
-
-struct writer {
-	struct event_base	*base;
-	struct pg		*pg;
-	struct spool		*spool;
-	char			*spool_path;
-	struct writer_params	 params;
-
-	struct wrecs		 memq;
-	size_t			 mem_bytes;
-	size_t			 mem_rows;
-
-	int			 ready;		/* session prepared */
-	int			 preparing;
-	int			 in_tx;
-	struct wrecs		 txq;		/* batches in the transaction */
-	int			 tx_from_spool;
-	int			 tx_lost;
-	int			 tx_building;
-	int			 tx_done;	/* COMMIT answered or lost */
-	char			 tx_error[512];
-	char			 tx_sqlstate[6];
-	int			 data_failures;
-	int			 one_at_a_time;
-	struct wrec		**txv;		/* txq as an array, by b - 1 */
-	size_t			 ntxv;
-	size_t			 ntxv_cap;
-	const char		*tx_spool_rec;	/* while building from the spool */
-	struct buf		 tx_copy;	/* the stage's COPY data */
-	struct seriescache	*cache;
-
-	struct event		*ev_delay;
-	struct event		*ev_retry;
-	uint64_t		 retry_delay;
-
-	void			(*drain_cb)(void *);
-	void			*drain_arg;
-	struct event		*ev_drain;
-	int			 drain_expired;
-
-	writer_commit_cb	 hook;
-	void			*hook_arg;
-	struct writer_stats	 stats;
-};
-
-static void	writer_kick(struct writer *);
 static void	writer_check_drain(struct writer *);
-static void	writer_spill(struct writer *);
 
-static uint64_t
+uint64_t
 writer_now(void)
 {
 	struct timespec	ts;
@@ -144,7 +85,7 @@ writer_cache_forget(struct writer *w, const char *why)
 	seriescache_clear(w->cache);
 }
 
-static void
+void
 writer_rec_free(struct wrec *r)
 {
 	if (r == NULL)
@@ -256,139 +197,6 @@ writer_set_commit_hook(struct writer *w, writer_commit_cb cb, void *arg)
 {
 	w->hook = cb;
 	w->hook_arg = arg;
-}
-
-/* Counts and logs a dropped record (decoding its header for the log). */
-static void
-writer_drop(struct writer *w, const char *data, size_t len, size_t rows,
-    const char *why)
-{
-	struct batchrec_meta	m;
-	char			err[128];
-
-	w->stats.batches_dropped++;
-	w->stats.obs_dropped += rows;
-	if (batchrec_decode(data, len, &m, err, sizeof(err)) == -1) {
-		log_warnx("writer: dropped a batch (%zu observations): %s",
-		    rows, why);
-		return;
-	}
-	log_warnx("writer: dropped batch %s of feed %s (%zu observations): %s",
-	    m.id, m.feed, rows, why);
-	batchrec_meta_free(&m);
-}
-
-/*
- * Appends one record to the spool.  Returns 0, or -1 if it was dropped
- * (full or failing; counted and logged).
- */
-static int
-writer_spool_append(struct writer *w, const char *data, size_t len,
-    size_t rows)
-{
-	char	why[256];
-	int	rv;
-
-	rv = spool_append(w->spool, data, len);
-	if (rv == 0) {
-		w->stats.batches_spooled++;
-		return (0);
-	}
-	if (rv == SPOOL_FULL)
-		snprintf(why, sizeof(why), "spool full (%" PRIu64 " of %"
-		    PRIu64 " bytes)", spool_bytes(w->spool),
-		    w->params.spool_max);
-	else
-		snprintf(why, sizeof(why), "cannot write the spool: %s",
-		    strerror(errno));
-	writer_drop(w, data, len, rows, why);
-	return (-1);
-}
-
-/* Moves the whole memory queue to the spool, oldest first. */
-static void
-writer_spill(struct writer *w)
-{
-	struct wrec	*r;
-
-	while ((r = TAILQ_FIRST(&w->memq)) != NULL) {
-		TAILQ_REMOVE(&w->memq, r, entry);
-		w->mem_bytes -= r->len;
-		w->mem_rows -= r->rows;
-		writer_spool_append(w, r->data, r->len, r->rows);
-		writer_rec_free(r);
-	}
-}
-
-/*
- * Encodes b, leaving out the series descriptions that a committed
- * transaction wrote as they are and that no batch submitted since
- * changed: most polls describe the same series every time, and a waiting
- * batch then holds little more than its rows.
- */
-static char *
-writer_encode(struct writer *w, const struct batch *b, struct wrec *r)
-{
-	struct batch		 tmp;
-	struct series_info	*keep;
-	uint64_t		 h;
-	size_t			 i, n = 0;
-	char			*data;
-
-	if (b->nseries == 0)
-		return (batchrec_encode(b, &r->len, NULL));
-	keep = xreallocarray(NULL, b->nseries, sizeof(*keep));
-	r->raw = xreallocarray(NULL, b->nseries, sizeof(*r->raw));
-	for (i = 0; i < b->nseries; i++) {
-		h = seriescache_raw(&b->series[i]);
-		if (seriescache_submitted(w->cache, b->series[i].key, h))
-			continue;
-		keep[n] = b->series[i];
-		r->raw[n++] = h;
-	}
-	tmp = *b;
-	tmp.series = keep;
-	tmp.nseries = n;
-	data = batchrec_encode(&tmp, &r->len, NULL);
-	free(keep);
-	r->nraw = n;
-	if (n == 0) {
-		free(r->raw);
-		r->raw = NULL;
-	}
-	return (data);
-}
-
-enum writer_submit_result
-writer_submit(struct writer *w, const struct batch *b)
-{
-	struct wrec	*r;
-
-	r = xcalloc(1, sizeof(*r));
-	/* Only the record, at its size: its header is read again when it
-	 * is sent. */
-	r->data = writer_encode(w, b, r);
-	r->data = xreallocarray(r->data, r->len + 1, 1);
-	r->rows = b->nobs;
-	r->accepted = writer_now();
-
-	/* Memory only while the database is usable and nothing older waits
-	 * in the spool; otherwise the batch is durable before we return. */
-	if (!w->ready || spool_pending(w->spool) > 0 ||
-	    w->mem_bytes + r->len > w->params.memory_max) {
-		writer_spill(w);
-		if (writer_spool_append(w, r->data, r->len, r->rows) == -1) {
-			writer_rec_free(r);
-			return (WRITER_DROPPED);
-		}
-		writer_rec_free(r);
-	} else {
-		TAILQ_INSERT_TAIL(&w->memq, r, entry);
-		w->mem_bytes += r->len;
-		w->mem_rows += r->rows;
-	}
-	writer_kick(w);
-	return (WRITER_ACCEPTED);
 }
 
 static void
@@ -786,7 +594,7 @@ writer_tx_end(struct writer *w)
 }
 
 /* Starts a transaction now, or arms the delay timer to gather more. */
-static void
+void
 writer_kick(struct writer *w)
 {
 	struct wrec	*r;

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * writer_int: the writer's state, shared by the files that make it up
+ * (writer.c: transactions, connection and drain; writer_accept.c: what
+ * becomes of a submitted batch).  Not for use outside store/writer*.c.
+ */
+#ifndef STORE_WRITER_INT_H
+#define STORE_WRITER_INT_H
+
+#include <sys/queue.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/event.h>
+
+#include "store/batchrec.h"
+#include "store/pg.h"
+#include "store/seriescache.h"
+#include "store/spool.h"
+#include "store/writer.h"
+#include "util/buf.h"
+
+struct wrec {
+	TAILQ_ENTRY(wrec)	 entry;
+	char			*data;		/* NULL: a spool record */
+	size_t			 len;
+	size_t			 rows;
+	uint64_t		 accepted;	/* monotonic usec */
+	uint64_t		*raw;		/* seriescache_raw of the */
+	size_t			 nraw;		/* descriptions kept, in order */
+	int			 decoded;	/* meta is filled */
+	struct batchrec_meta	 meta;
+	struct writer_counts	 counts;
+	int			 stored;	/* store_batches answered */
+};
+TAILQ_HEAD(wrecs, wrec);
+
+struct writer {
+	struct event_base	*base;
+	struct pg		*pg;
+	struct spool		*spool;
+	char			*spool_path;
+	struct writer_params	 params;
+
+	struct wrecs		 memq;
+	size_t			 mem_bytes;
+	size_t			 mem_rows;
+
+	int			 ready;		/* session prepared */
+	int			 preparing;
+	int			 in_tx;
+	struct wrecs		 txq;		/* batches in the transaction */
+	int			 tx_from_spool;
+	int			 tx_lost;
+	int			 tx_building;
+	int			 tx_done;	/* COMMIT answered or lost */
+	char			 tx_error[512];
+	char			 tx_sqlstate[6];
+	int			 data_failures;
+	int			 one_at_a_time;
+	struct wrec		**txv;		/* txq as an array, by b - 1 */
+	size_t			 ntxv;
+	size_t			 ntxv_cap;
+	const char		*tx_spool_rec;	/* while building from the spool */
+	struct buf		 tx_copy;	/* the stage's COPY data */
+	struct seriescache	*cache;
+
+	struct event		*ev_delay;
+	struct event		*ev_retry;
+	uint64_t		 retry_delay;
+
+	void			(*drain_cb)(void *);
+	void			*drain_arg;
+	struct event		*ev_drain;
+	int			 drain_expired;
+
+	writer_commit_cb	 hook;
+	void			*hook_arg;
+	struct writer_stats	 stats;
+};
+
+/* Monotonic time, usec. */
+uint64_t	 writer_now(void);
+void		 writer_rec_free(struct wrec *);
+/* Starts what can start now: a transaction, or the timer for one. */
+void		 writer_kick(struct writer *);
+/* Moves the whole memory queue to the spool, oldest first. */
+void		 writer_spill(struct writer *);
+
+#endif
