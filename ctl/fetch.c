@@ -129,6 +129,7 @@ ctl_fetch(struct config *config, int argc, char **argv)
 		fx.pg = pg_new(fx.base, &params, fetch_state_cb, &fx);
 		daemon_writer_params(config, spool, &wp);
 		wp.spool_max = 0;
+		wp.value_cache_off = 1;	/* one run: nothing to remember for */
 		if ((fx.writer = writer_new(fx.base, fx.pg, &wp, err,
 		    sizeof(err))) == NULL) {
 			fprintf(stderr, "potashctl: %s\n", err);

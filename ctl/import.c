@@ -377,6 +377,8 @@ ctl_import(struct config *config, int argc, char **argv)
 	daemon_writer_params(config, spool, &wp);
 	/* A backfill holds no more than the file in the spool. */
 	wp.spool_max = 0;
+	/* One pass: nothing comes twice for remembered values to save. */
+	wp.value_cache_off = 1;
 	if ((im.writer = writer_new(im.base, im.pg, &wp, err,
 	    sizeof(err))) == NULL) {
 		fprintf(stderr, "potashctl: %s\n", err);

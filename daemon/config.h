@@ -51,6 +51,7 @@ struct config_database {
 	int64_t		 batch_size;	/* observations per transaction */
 	uint64_t	 batch_delay;	/* usec */
 	uint64_t	 spool_max_size;	/* bytes */
+	uint64_t	 value_cache_size;	/* bytes; 0: none */
 };
 
 struct config_http {

@@ -398,6 +398,8 @@ daemon_writer_params(const struct config *c, const char *spool_path,
 	memset(wp, 0, sizeof(*wp));
 	wp->spool_path = spool_path;
 	wp->spool_max = c->database.spool_max_size;
+	wp->value_cache_max = (size_t)c->database.value_cache_size;
+	wp->value_cache_off = c->database.value_cache_size == 0;
 	wp->batch_max = (size_t)c->database.batch_size;
 	wp->batch_delay = c->database.batch_delay;
 }

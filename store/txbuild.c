@@ -19,6 +19,7 @@
 #include "store/batchrec.h"
 #include "store/seriescache.h"
 #include "store/txbuild.h"
+#include "store/valcache.h"
 #include "util/buf.h"
 #include "util/jsonstr.h"
 #include "util/xmalloc.h"
@@ -52,7 +53,8 @@ txbuild_json_member(struct buf *out, const char *name, const char *v)
 }
 
 void
-txbuild_batch_json(struct buf *out, const struct batchrec_meta *m)
+txbuild_batch_json(struct buf *out, const struct batchrec_meta *m,
+    size_t known)
 {
 	char	ts[80];
 
@@ -71,6 +73,8 @@ txbuild_batch_json(struct buf *out, const struct batchrec_meta *m)
 	txbuild_json_member(out, "error", m->error);
 	txbuild_json_member(out, "etag", m->etag);
 	txbuild_json_member(out, "last_modified", m->last_modified);
+	if (known > 0)
+		buf_printf(out, ",\"known_unchanged\":%zu", known);
 	/* Already JSON: the array batchrec printed. */
 	if (m->events != NULL) {
 		buf_append(out, ",\"events\":", 10);
@@ -145,23 +149,41 @@ txbuild_copy_unescape(const char *s, size_t len)
 
 /*
  * Each row goes as b, series_id, series_key, period, value, unit, seq,
- * known_at: the id when the cache knows the key, else the key.
+ * known_at: the id when the cache knows the key, else the key.  A row the
+ * value cache knows unchanged does not go: it is counted in *known.
  */
 int
-txbuild_batch_rows(struct buf *out, struct seriescache *cache, size_t b,
-    const struct batchrec_meta *m, const char *body, size_t len, int *used)
+txbuild_batch_rows(struct buf *out, struct seriescache *cache,
+    struct valcache *vc, size_t b, const struct batchrec_meta *m,
+    const char *body, size_t len, int *used, size_t *known)
 {
-	const char	*p = body, *end = body + len, *nl, *tab;
+	const char	*p = body, *end = body + len, *nl, *tab, *pend, *vend;
 	char		 num[32], *key;
 	size_t		 klen;
 	int64_t		 id;
-	int		 n;
+	int		 n, superseded;
 
+	*known = 0;
 	while (p < end) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
-		if ((tab = memchr(p, '\t', (size_t)(nl - p))) == NULL)
+		if ((tab = memchr(p, '\t', (size_t)(nl - p))) == NULL ||
+		    (pend = memchr(tab + 1, '\t', (size_t)(nl - tab - 1))) ==
+		    NULL || (vend = memchr(pend + 1, '\t', (size_t)(nl - pend -
+		    1))) == NULL)
 			return (-1);
+		if (vc != NULL && m->known_at)
+			valcache_tx_forget(vc, p, (size_t)(pend - p));
+		else if (vc != NULL) {
+			n = valcache_tx_row(vc, b, p, (size_t)(pend - p),
+			    pend + 1, (size_t)(vend - pend - 1), &superseded);
+			*known -= (size_t)superseded;
+			if (n) {
+				(*known)++;
+				p = nl + 1;
+				continue;
+			}
+		}
 		n = snprintf(num, sizeof(num), "%zu\t", b);
 		buf_append(out, num, (size_t)n);
 		klen = (size_t)(tab - p);

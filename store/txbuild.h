@@ -11,7 +11,10 @@
  * record header and the record's body, and uses the caller's series
  * cache: a row whose key the cache knows goes by id, and a description
  * goes into p_series only if the cache's open transaction says it must
- * (asking it notes the description there).  No I/O, no logging.
+ * (asking it notes the description there); and the caller's value cache
+ * (store/valcache.h), if any: a row it knows unchanged is left out and
+ * counted, and goes as known_unchanged in the batch's element of
+ * p_batches (schema/0015_observations_epoch.sql).  No I/O, no logging.
  */
 #ifndef STORE_TXBUILD_H
 #define STORE_TXBUILD_H
@@ -21,10 +24,13 @@
 
 #include "store/batchrec.h"
 #include "store/seriescache.h"
+#include "store/valcache.h"
 #include "util/buf.h"
 
-/* Appends m's element of p_batches (a JSON object) to out. */
-void	txbuild_batch_json(struct buf *out, const struct batchrec_meta *m);
+/* Appends m's element of p_batches (a JSON object) to out, with known
+ * values left out as unchanged. */
+void	txbuild_batch_json(struct buf *out, const struct batchrec_meta *m,
+	    size_t known);
 /*
  * Appends to out (the p_series array so far, from its '[') the series
  * descriptions of m that the database may not have, as the cache's
@@ -39,10 +45,12 @@ void	txbuild_batch_series(struct buf *out, struct seriescache *,
  * Appends the rows of the record body (len bytes, after m's header) to
  * out as COPY data of the stage, b being the batch's number in
  * p_batches, counted from 1; sets *used if a row went by a cached id.
- * Returns 0, or -1 if the body is not lines of five or six fields.
+ * With a value cache (vc not NULL), a row it knows unchanged is left out
+ * and counted in *known (always set).  Returns 0, or -1 if the body is
+ * not lines of five or six fields.
  */
-int	txbuild_batch_rows(struct buf *out, struct seriescache *, size_t b,
-	    const struct batchrec_meta *m, const char *body, size_t len,
-	    int *used);
+int	txbuild_batch_rows(struct buf *out, struct seriescache *,
+	    struct valcache *vc, size_t b, const struct batchrec_meta *m,
+	    const char *body, size_t len, int *used, size_t *known);
 
 #endif

@@ -27,6 +27,11 @@
  *   SQLSTATE PW001: the transaction is then retried at once, by keys).  A
  *   series deleted while our transaction runs is not detected (observations
  *   have no foreign key since 0007).
+ * - The value cache (store/valcache.c) is noted while a transaction is
+ *   built, row by row in staging order, and holds only after its COMMIT
+ *   (writer_tx_values_commit); after any other end, a lost connection or
+ *   a PW002 (observations changed by someone else since the epoch it
+ *   relied on) it is forgotten whole.
  */
 #include <sys/queue.h>
 
@@ -45,6 +50,7 @@
 #include "store/seriescache.h"
 #include "store/spool.h"
 #include "store/txbuild.h"
+#include "store/valcache.h"
 #include "store/writer.h"
 #include "store/writer_int.h"
 #include "util/buf.h"
@@ -54,6 +60,8 @@
 #define WRITER_RETRY_MAX	30000000	/* usec */
 #define WRITER_REJECT_AFTER	3		/* data errors before giving up */
 #define WRITER_SQLSTATE_STALE	"PW001"		/* see 0013_store_batches.sql */
+#define WRITER_SQLSTATE_VALUES	"PW002"		/* 0015_observations_epoch.sql */
+#define WRITER_VALUE_CACHE	(16u * 1024 * 1024)	/* bytes, by default */
 
 static void	writer_check_drain(struct writer *);
 
@@ -77,12 +85,24 @@ writer_tv(uint64_t usec)
 }
 
 static void
+writer_values_forget(struct writer *w, const char *why)
+{
+	if (w->values == NULL)
+		return;
+	if (valcache_count(w->values) > 0)
+		log_debug("writer: forgetting %zu known values: %s",
+		    valcache_count(w->values), why);
+	valcache_clear(w->values);
+}
+
+static void
 writer_cache_forget(struct writer *w, const char *why)
 {
 	if (seriescache_count(w->cache) > 0)
 		log_info("writer: forgetting %zu cached series ids: %s",
 		    seriescache_count(w->cache), why);
 	seriescache_clear(w->cache);
+	writer_values_forget(w, why);
 }
 
 void
@@ -130,6 +150,9 @@ writer_new(struct event_base *base, struct pg *pg,
 	TAILQ_INIT(&w->txq);
 	buf_init(&w->tx_copy, 0);
 	w->cache = seriescache_new();
+	if (!params->value_cache_off)
+		w->values = valcache_new(params->value_cache_max > 0 ?
+		    params->value_cache_max : WRITER_VALUE_CACHE);
 	w->retry_delay = WRITER_RETRY_INITIAL;
 
 	msg[0] = '\0';
@@ -138,6 +161,7 @@ writer_new(struct event_base *base, struct pg *pg,
 	if (w->spool == NULL) {
 		snprintf(err, errlen, "spool %s: %s", w->spool_path, msg);
 		seriescache_free(w->cache);
+		valcache_free(w->values);
 		free(w->spool_path);
 		free(w);
 		return (NULL);
@@ -183,6 +207,7 @@ writer_free(struct writer *w)
 	buf_deinit(&w->tx_copy);
 	free(w->txv);
 	seriescache_free(w->cache);
+	valcache_free(w->values);
 	event_free(w->ev_delay);
 	event_free(w->ev_retry);
 	if (w->ev_drain != NULL)
@@ -238,7 +263,7 @@ writer_store_cb(struct pg *pg, PGresult *res, void *arg)
 	long		 b;
 	int		 i;
 
-	if (!pg_result_ok(res) || PQnfields(res) != 10) {
+	if (!pg_result_ok(res) || PQnfields(res) != 11) {
 		writer_tx_fail(w, res);
 		return;
 	}
@@ -246,6 +271,9 @@ writer_store_cb(struct pg *pg, PGresult *res, void *arg)
 		if (!PQgetisnull(res, i, 9))
 			seriescache_tx_epoch(w->cache,
 			    strtoll(PQgetvalue(res, i, 9), NULL, 10));
+		if (!PQgetisnull(res, i, 10))
+			w->tx_obs_epoch = strtoll(PQgetvalue(res, i, 10),
+			    NULL, 10);
 		if (PQgetisnull(res, i, 0)) {
 			if (PQgetisnull(res, i, 7) || PQgetisnull(res, i, 8))
 				continue;
@@ -274,6 +302,27 @@ writer_store_cb(struct pg *pg, PGresult *res, void *arg)
 }
 
 static void	writer_tx_end(struct writer *);
+
+/*
+ * The values the transaction sent or left out are current now; those
+ * known before still are if nobody else changed observations meanwhile
+ * (valcache_tx_commit compares the epochs).  A batch stored before (a
+ * replay) changed nothing now: what its rows say may be old.
+ */
+static void
+writer_tx_values_commit(struct writer *w)
+{
+	size_t	i;
+
+	if (w->values == NULL)
+		return;
+	for (i = 0; i < w->ntxv; i++)
+		if (w->txv[i]->counts.duplicate) {
+			writer_values_forget(w, "a batch was stored before");
+			return;
+		}
+	valcache_tx_commit(w->values, w->tx_obs_epoch);
+}
 
 static void
 writer_tx_commit_cb(struct pg *pg, PGresult *res, void *arg)
@@ -304,9 +353,9 @@ writer_tx_send(struct writer *w)
 {
 	struct buf	 batches, series;
 	struct wrec	*r;
-	const char	*params[3];
+	const char	*params[4];
 	const char	*rec;
-	char		 epoch[32];
+	char		 epoch[32], obs_epoch[32];
 	size_t		 b = 0;
 	int		 rv = 0, used = 0;
 
@@ -319,12 +368,11 @@ writer_tx_send(struct writer *w)
 		w->txv[b++] = r;
 		if (b > 1)
 			buf_append(&batches, ",", 1);
-		txbuild_batch_json(&batches, &r->meta);
 		txbuild_batch_series(&series, w->cache, &r->meta, r->raw,
 		    r->nraw);
-		if (txbuild_batch_rows(&w->tx_copy, w->cache, b, &r->meta,
-		    rec + r->meta.body_off, r->len - r->meta.body_off,
-		    &used) == -1) {
+		if (txbuild_batch_rows(&w->tx_copy, w->cache, w->values, b,
+		    &r->meta, rec + r->meta.body_off, r->len -
+		    r->meta.body_off, &used, &r->known) == -1) {
 			snprintf(w->tx_error, sizeof(w->tx_error),
 			    "batch %s: malformed record body", r->meta.id);
 			snprintf(w->tx_sqlstate, sizeof(w->tx_sqlstate),
@@ -332,6 +380,7 @@ writer_tx_send(struct writer *w)
 			rv = -2;
 			goto out;
 		}
+		txbuild_batch_json(&batches, &r->meta, r->known);
 	}
 	buf_append(&batches, "]", 1);
 	buf_append(&series, "]", 1);
@@ -339,13 +388,19 @@ writer_tx_send(struct writer *w)
 	params[1] = buf_cstr(&series);
 	snprintf(epoch, sizeof(epoch), "%" PRId64, seriescache_epoch(w->cache));
 	params[2] = used ? epoch : NULL;
+	/* Values left out on the strength of an earlier transaction: the
+	 * database checks that nobody changed observations since. */
+	snprintf(obs_epoch, sizeof(obs_epoch), "%" PRId64,
+	    w->values != NULL ? valcache_epoch(w->values) : 0);
+	params[3] = w->values != NULL && valcache_tx_relies(w->values) ?
+	    obs_epoch : NULL;
 	if (pg_copy(w->pg, "BEGIN; COPY pg_temp.writer_stage (b, series_id, "
 	    "series_key, period, value, unit, seq, known_at) FROM STDIN",
 	    w->tx_copy.data, w->tx_copy.len, writer_step_cb, w) == -1 ||
 	    pg_query(w->pg, "SELECT batch, feed_run_id, stored, unchanged, "
-	    "revised, duplicate, events_new, series_key, series_id, epoch FROM "
-	    "potash.store_batches($1, $2, $3)", 3, params, writer_store_cb,
-	    w) == -1 ||
+	    "revised, duplicate, events_new, series_key, series_id, epoch, "
+	    "obs_epoch FROM potash.store_batches($1, $2, $3, $4)", 4, params,
+	    writer_store_cb, w) == -1 ||
 	    pg_query_simple(w->pg, "COMMIT", writer_tx_commit_cb, w) == -1)
 		rv = -1;
 out:
@@ -436,6 +491,9 @@ writer_tx_start(struct writer *w)
 	w->tx_error[0] = '\0';
 	w->tx_sqlstate[0] = '\0';
 	seriescache_tx_begin(w->cache);
+	if (w->values != NULL)
+		valcache_tx_begin(w->values);
+	w->tx_obs_epoch = 0;
 	w->stats.transactions++;
 	TAILQ_FOREACH(r, &w->txq, entry) {
 		r->stored = 0;
@@ -501,6 +559,7 @@ writer_tx_end(struct writer *w)
 		/* What the transaction told us about series now holds. */
 		if (seriescache_tx_commit(w->cache))
 			writer_cache_forget(w, "too many series");
+		writer_tx_values_commit(w);
 		writer_tx_clear(w);
 		while ((r = TAILQ_FIRST(&w->txq)) != NULL) {
 			TAILQ_REMOVE(&w->txq, r, entry);
@@ -508,6 +567,7 @@ writer_tx_end(struct writer *w)
 			if (r->counts.duplicate)
 				w->stats.batches_duplicate++;
 			else {
+				w->stats.obs_known_unchanged += r->known;
 				w->stats.obs_stored += (uint64_t)r->counts.stored;
 				w->stats.obs_unchanged +=
 				    (uint64_t)r->counts.unchanged;
@@ -544,6 +604,8 @@ writer_tx_end(struct writer *w)
 	}
 
 	writer_tx_clear(w);
+	/* What the transaction noted of its values may not hold. */
+	writer_values_forget(w, "transaction not committed");
 	w->stats.transactions_failed++;
 	if (w->tx_lost) {
 		/* The connection is gone; writer_pg_lost moves the memory
@@ -555,7 +617,8 @@ writer_tx_end(struct writer *w)
 
 	/* Our cache named a series by an id that no longer has its key:
 	 * forget the cache and send keys, now. */
-	if (strcmp(w->tx_sqlstate, WRITER_SQLSTATE_STALE) == 0) {
+	if (strcmp(w->tx_sqlstate, WRITER_SQLSTATE_STALE) == 0 ||
+	    strcmp(w->tx_sqlstate, WRITER_SQLSTATE_VALUES) == 0) {
 		writer_cache_forget(w, w->tx_error);
 		writer_tx_requeue(w);
 		writer_kick(w);

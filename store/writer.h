@@ -17,7 +17,13 @@
  * owns a store/seriescache.h for that), so rows of known series go by id
  * and unchanged descriptions are not sent again; the cache is forgotten
  * on a lost connection and when series were deleted or re-keyed
- * (potash.series_epoch).  A transaction cut by a lost connection is
+ * (potash.series_epoch).  The values its committed transactions left
+ * current are remembered too, within a cap (store/valcache.h): a value
+ * that comes again unchanged is left out of the stage and only counted
+ * (known_unchanged), as long as nobody else changed observations since
+ * (potash.observations_epoch; else the database refuses the transaction
+ * with PW002 and the writer forgets them and sends everything again).
+ * A transaction cut by a lost connection is
  * retried; its batches (and everything queued in memory) move to the
  * spool.  At the spool's cap the newest batch is dropped, counted and
  * logged.
@@ -42,6 +48,8 @@ struct writer_params {
 	size_t		 batch_max;	/* observations per transaction */
 	uint64_t	 batch_delay;	/* usec to wait for more */
 	size_t		 memory_max;	/* bytes queued in memory, then spool */
+	size_t		 value_cache_max; /* bytes; 0: the default, 16 MiB */
+	int		 value_cache_off; /* remember no values */
 };
 
 struct writer_stats {
@@ -49,6 +57,7 @@ struct writer_stats {
 	uint64_t	batches_duplicate;	/* replays already stored */
 	uint64_t	obs_stored;
 	uint64_t	obs_unchanged;
+	uint64_t	obs_known_unchanged;	/* of those, left out unsent */
 	uint64_t	obs_revised;
 	uint64_t	batches_spooled;
 	uint64_t	batches_replayed;

@@ -18,6 +18,7 @@
 #include "store/pg.h"
 #include "store/seriescache.h"
 #include "store/spool.h"
+#include "store/valcache.h"
 #include "store/writer.h"
 #include "util/buf.h"
 
@@ -32,6 +33,7 @@ struct wrec {
 	int			 decoded;	/* meta is filled */
 	struct batchrec_meta	 meta;
 	struct writer_counts	 counts;
+	size_t			 known;		/* rows left out: unchanged */
 	int			 stored;	/* store_batches answered */
 };
 TAILQ_HEAD(wrecs, wrec);
@@ -65,6 +67,8 @@ struct writer {
 	const char		*tx_spool_rec;	/* while building from the spool */
 	struct buf		 tx_copy;	/* the stage's COPY data */
 	struct seriescache	*cache;
+	struct valcache		*values;	/* NULL: none */
+	int64_t			 tx_obs_epoch;	/* store_batches answered */
 
 	struct event		*ev_delay;
 	struct event		*ev_retry;

@@ -325,6 +325,10 @@ metrics_writer(struct buf *b, const struct metrics *m,
 	    PRIu64 "\n", w->obs_revised);
 	metrics_printf(b, "potashd_observations_total{outcome=\"unchanged\"} %"
 	    PRIu64 "\n", w->obs_unchanged);
+	metrics_counter(b, "potashd_observations_known_unchanged_total",
+	    "Unchanged observations the writer knew as such and did not "
+	    "send (counted in potashd_observations_total too).",
+	    w->obs_known_unchanged);
 	metrics_counter(b, "potashd_observations_dropped_total",
 	    "Observations dropped because the spool was full.",
 	    w->obs_dropped);

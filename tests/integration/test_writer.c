@@ -6,7 +6,8 @@
  * in the spool, a replay of batches already stored, and a torn spool tail;
  * store_batches() with several batches, one of them stored before; the
  * series cache across a reconnect, a series deleted behind the writer's
- * back, and one created by another connection.
+ * back, and one created by another connection; values known unchanged,
+ * left out, and sent again when another connection changed observations.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -914,6 +915,117 @@ test_series_from_elsewhere(void **state)
 	testpg_drop(conn, db);
 }
 
+/* Batch of the known-values test: two series, two periods. */
+static void
+submit_known(struct harness *h, const char *a1)
+{
+	struct batch	*b = batch_new("known");
+
+	batch_add(b, "known/a", "2025-01-01", a1, "t");
+	batch_add(b, "known/a", "2025-02-01", "2", "t");
+	batch_add(b, "known/b", "2025-01-01", "3", "t");
+	batch_add(b, "known/b", "2025-02-01", "4.50", "t");
+	assert_int_equal(writer_submit(h->w, b), WRITER_ACCEPTED);
+	batch_free(b);
+}
+
+/*
+ * Values the writer knows unchanged are counted without being sent; when
+ * another connection changed observations meanwhile, the database refuses
+ * what relied on them (PW002) and the writer sends everything again, so
+ * the change back to the polled value is a revision, not "unchanged".
+ */
+static void
+test_known_values(void **state)
+{
+	const char	*db = "t_writer_known";
+	struct harness	 h;
+	PGconn		*conn, *other;
+	char		*dir = testproc_tmpdir(), *v;
+	uint64_t	 failed;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	h_open(&h, db, dir, 1);
+	h_until_idle(&h, 10000);
+	submit_known(&h, "1");
+	h_until_committed(&h, 1, 20000);
+	assert_int_equal(writer_stats(h.w)->obs_known_unchanged, 0);
+
+	/* Polled again: all four known, none sent, all counted. */
+	submit_known(&h, "1");
+	h_until_committed(&h, 2, 20000);
+	assert_int_equal(writer_stats(h.w)->obs_known_unchanged, 4);
+	assert_int_equal(writer_stats(h.w)->obs_unchanged, 4);
+	v = testpg_value(conn, "SELECT string_agg(observations_stored || '/' "
+	    "|| observations_unchanged || '/' || observations_revised, ',' "
+	    "ORDER BY id) FROM potash.feed_runs");
+	assert_string_equal(v, "4/0/0,0/4/0");
+	free(v);
+	assert_int_equal(testd_count(conn, "SELECT count(*) FROM "
+	    "potash.observations"), 4);
+
+	/* Someone else revises known/a for January. */
+	testpg_exec(conn, "INSERT INTO potash.observations (series_id, "
+	    "period, value) SELECT id, '2025-01-01', 99 FROM potash.series "
+	    "WHERE key = 'known/a'");
+	failed = writer_stats(h.w)->transactions_failed;
+	submit_known(&h, "1");
+	h_until_committed(&h, 3, 20000);
+	assert_int_equal(writer_stats(h.w)->transactions_failed, failed + 1);
+	assert_int_equal(writer_stats(h.w)->batches_rejected, 0);
+	assert_int_equal(writer_stats(h.w)->obs_known_unchanged, 4);
+	v = testpg_value(conn, "SELECT observations_stored || '/' || "
+	    "observations_unchanged || '/' || observations_revised FROM "
+	    "potash.feed_runs ORDER BY id DESC LIMIT 1");
+	assert_string_equal(v, "0/3/1");
+	free(v);
+	v = testpg_value(conn, "SELECT string_agg(o.value::text, ',' ORDER "
+	    "BY o.known_at) FROM potash.observations o JOIN potash.series s "
+	    "ON s.id = o.series_id WHERE s.key = 'known/a' AND o.period = "
+	    "'2025-01-01'");
+	assert_string_equal(v, "1,99,1");
+	free(v);
+
+	/* Learned again; a changed value goes, the others are known. */
+	submit_known(&h, "1");
+	submit_known(&h, "5");
+	h_until_committed(&h, 5, 20000);
+	assert_int_equal(writer_stats(h.w)->obs_known_unchanged, 4 + 4 + 3);
+	v = testpg_value(conn, "SELECT string_agg(observations_stored || '/' "
+	    "|| observations_unchanged || '/' || observations_revised, ',' "
+	    "ORDER BY id) FROM potash.feed_runs WHERE id > (SELECT min(id) + "
+	    "2 FROM potash.feed_runs)");
+	assert_string_equal(v, "0/4/0,0/3/1");
+	free(v);
+	assert_int_equal(testd_count(conn, "SELECT count(*) FROM "
+	    "potash.observations"), 7);
+
+	/* Another transaction is half-way through writing observations:
+	 * the writer neither waits for it nor relies on what it knew. */
+	other = PQconnectdb("dbname=t_writer_known");
+	assert_int_equal(PQstatus(other), CONNECTION_OK);
+	testpg_exec(other, "BEGIN");
+	testpg_exec(other, "INSERT INTO potash.observations (series_id, "
+	    "period, value) SELECT id, '2025-03-01', 7 FROM potash.series "
+	    "WHERE key = 'known/b'");
+	submit_known(&h, "5");
+	h_until_committed(&h, 6, 20000);
+	assert_int_equal(writer_stats(h.w)->obs_known_unchanged, 4 + 4 + 3);
+	v = testpg_value(conn, "SELECT observations_unchanged::text FROM "
+	    "potash.feed_runs ORDER BY id DESC LIMIT 1");
+	assert_string_equal(v, "4");
+	free(v);
+	testpg_exec(other, "COMMIT");
+	PQfinish(other);
+	assert_int_equal(testd_count(conn, "SELECT count(*) FROM "
+	    "potash.observations"), 8);
+	h_close(&h);
+	testd_rmdir(dir);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
 int
 main(void)
 {
@@ -930,6 +1042,7 @@ main(void)
 		cmocka_unit_test(test_store_batches_distinct),
 		cmocka_unit_test(test_series_cache),
 		cmocka_unit_test(test_series_from_elsewhere),
+		cmocka_unit_test(test_known_values),
 	};
 	int	rc;
 

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * Unit tests of store/valcache: a value is known unchanged only once a
+ * transaction committed it (or an earlier batch of the same transaction
+ * set it), and only with the epoch it was learned under; a batch's
+ * repeated (key, period) is handled as the database handles it; rows with
+ * their own known_at are forgotten; the cap drops the least recently used
+ * entries, never those of the open transaction; the text is compared
+ * exactly.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "store/valcache.h"
+
+#define S(s)	(s), strlen(s)
+
+/* One row; returns what valcache_tx_row answers, superseded in *sup. */
+static int
+row(struct valcache *vc, size_t b, const char *kp, const char *val, int *sup)
+{
+	return (valcache_tx_row(vc, b, S(kp), S(val), sup));
+}
+
+static void
+test_valcache_learns_at_commit(void **state)
+{
+	struct valcache	*vc = valcache_new(1024 * 1024);
+	int		 sup;
+
+	(void)state;
+	assert_int_equal(valcache_epoch(vc), 0);
+	valcache_tx_begin(vc);
+	assert_int_equal(row(vc, 1, "fred/P\t2025-01-01", "104.5", &sup), 0);
+	assert_int_equal(sup, 0);
+	assert_int_equal(valcache_tx_relies(vc), 0);
+	valcache_tx_commit(vc, 5);
+	assert_int_equal(valcache_epoch(vc), 5);
+	assert_int_equal(valcache_count(vc), 1);
+
+	/* The same text again: left out, relying on epoch 5. */
+	valcache_tx_begin(vc);
+	assert_int_equal(row(vc, 1, "fred/P\t2025-01-01", "104.5", &sup), 1);
+	assert_int_equal(valcache_tx_relies(vc), 1);
+	/* An equal number in other text goes to the database. */
+	assert_int_equal(row(vc, 2, "fred/P\t2025-01-01", "104.50", &sup), 0);
+	/* ... and a later batch with the old text is a change from it. */
+	assert_int_equal(row(vc, 3, "fred/P\t2025-01-01", "104.5", &sup), 0);
+	/* Another period is another entry. */
+	assert_int_equal(row(vc, 3, "fred/P\t2025-02-01", "104.5", &sup), 0);
+	valcache_tx_commit(vc, 6);
+	assert_int_equal(valcache_count(vc), 2);
+	assert_int_equal(valcache_tx_relies(vc), 0);
+
+	/* A rollback: the writer clears; nothing is known any more. */
+	valcache_tx_begin(vc);
+	assert_int_equal(row(vc, 1, "fred/P\t2025-01-01", "999", &sup), 0);
+	valcache_clear(vc);
+	assert_int_equal(valcache_count(vc), 0);
+	assert_int_equal(valcache_epoch(vc), 0);
+	valcache_tx_begin(vc);
+	assert_int_equal(row(vc, 1, "fred/P\t2025-01-01", "104.5", &sup), 0);
+	valcache_free(vc);
+}
+
+static void
+test_valcache_epoch_gap(void **state)
+{
+	struct valcache	*vc = valcache_new(1024 * 1024);
+	int		 sup;
+
+	(void)state;
+	valcache_tx_begin(vc);
+	row(vc, 1, "a\t2025-01-01", "1", &sup);
+	row(vc, 1, "b\t2025-01-01", "2", &sup);
+	valcache_tx_commit(vc, 10);
+
+	/* Someone else wrote between (12 - 1 != 10): only what this
+	 * transaction set is still known. */
+	valcache_tx_begin(vc);
+	assert_int_equal(row(vc, 1, "a\t2025-01-01", "1", &sup), 1);
+	valcache_tx_commit(vc, 12);
+	assert_int_equal(valcache_count(vc), 1);
+	valcache_tx_begin(vc);
+	assert_int_equal(row(vc, 1, "b\t2025-01-01", "2", &sup), 0);
+	assert_int_equal(row(vc, 1, "a\t2025-01-01", "1", &sup), 1);
+	valcache_tx_commit(vc, 13);
+	assert_int_equal(valcache_count(vc), 2);
+
+	/* No epoch answered: nothing can be trusted. */
+	valcache_tx_begin(vc);
+	row(vc, 1, "c\t2025-01-01", "3", &sup);
+	valcache_tx_commit(vc, 0);
+	assert_int_equal(valcache_count(vc), 0);
+	assert_int_equal(valcache_epoch(vc), 0);
+	valcache_free(vc);
+}
+
+/* Without a known epoch, only rows of the open transaction count. */
+static void
+test_valcache_same_transaction(void **state)
+{
+	struct valcache	*vc = valcache_new(1024 * 1024);
+	int		 sup;
+
+	(void)state;
+	valcache_tx_begin(vc);
+	assert_int_equal(row(vc, 1, "k\t2025-01-01", "7", &sup), 0);
+	/* The next batch brings the same: the database will have it from
+	 * batch 1 by then, whatever it held before. */
+	assert_int_equal(row(vc, 2, "k\t2025-01-01", "7", &sup), 1);
+	assert_int_equal(sup, 0);
+	assert_int_equal(valcache_tx_relies(vc), 0);
+	valcache_free(vc);
+}
+
+/* Rows of one batch with the same (key, period): the database keeps the
+ * last one and counts one. */
+static void
+test_valcache_repeat_in_batch(void **state)
+{
+	struct valcache	*vc = valcache_new(1024 * 1024);
+	int		 sup;
+
+	(void)state;
+	valcache_tx_begin(vc);
+	row(vc, 1, "k\t2025-01-01", "7", &sup);
+	valcache_tx_commit(vc, 2);
+
+	valcache_tx_begin(vc);
+	/* Left out, then superseded by a change in the same batch: the
+	 * first is taken back, the second goes. */
+	assert_int_equal(row(vc, 1, "k\t2025-01-01", "7", &sup), 1);
+	assert_int_equal(sup, 0);
+	assert_int_equal(row(vc, 1, "k\t2025-01-01", "8", &sup), 0);
+	assert_int_equal(sup, 1);
+	/* Once a row of the batch went, every later one goes too. */
+	assert_int_equal(row(vc, 1, "k\t2025-01-01", "8", &sup), 0);
+	assert_int_equal(sup, 0);
+	/* Left out twice in one batch: the first is taken back. */
+	assert_int_equal(row(vc, 2, "k\t2025-01-01", "8", &sup), 1);
+	assert_int_equal(row(vc, 2, "k\t2025-01-01", "8", &sup), 1);
+	assert_int_equal(sup, 1);
+	valcache_free(vc);
+}
+
+static void
+test_valcache_forget(void **state)
+{
+	struct valcache	*vc = valcache_new(1024 * 1024);
+	int		 sup;
+
+	(void)state;
+	valcache_tx_begin(vc);
+	row(vc, 1, "k\t2025-01-01", "7", &sup);
+	valcache_tx_commit(vc, 2);
+	valcache_tx_begin(vc);
+	valcache_tx_forget(vc, S("k\t2025-01-01"));
+	valcache_tx_forget(vc, S("never\t2025-01-01"));
+	assert_int_equal(valcache_count(vc), 0);
+	assert_int_equal(row(vc, 2, "k\t2025-01-01", "7", &sup), 0);
+	valcache_free(vc);
+}
+
+static void
+test_valcache_cap(void **state)
+{
+	struct valcache	*vc;
+	char		 kp[64], val[64];
+	size_t		 cap = 16 * 1024, i, n;
+	int		 sup;
+
+	(void)state;
+	vc = valcache_new(cap);
+	for (i = 0; i < 1000; i++) {
+		valcache_tx_begin(vc);
+		snprintf(kp, sizeof(kp), "series/%zu\t2025-01-01", i);
+		snprintf(val, sizeof(val), "%zu.123456789012345678901234", i);
+		assert_int_equal(row(vc, 1, kp, val, &sup), 0);
+		valcache_tx_commit(vc, (int64_t)i + 1);
+		assert_true(valcache_bytes(vc) <= cap);
+	}
+	n = valcache_count(vc);
+	assert_true(n > 10 && n < 1000);
+	/* The newest are kept, the oldest dropped; long values exactly. */
+	valcache_tx_begin(vc);
+	assert_int_equal(row(vc, 1, "series/999\t2025-01-01",
+	    "999.123456789012345678901234", &sup), 1);
+	assert_int_equal(row(vc, 1, "series/0\t2025-01-01",
+	    "0.123456789012345678901234", &sup), 0);
+	valcache_tx_commit(vc, 1001);
+
+	/* A transaction with more rows than fit drops everything older,
+	 * keeps what it set first (later rows compare with it) and does
+	 * not remember the rest. */
+	valcache_tx_begin(vc);
+	for (i = 0; i < 300; i++) {
+		snprintf(kp, sizeof(kp), "big/%zu\t2025-01-01", i);
+		assert_int_equal(row(vc, 1, kp, "1", &sup), 0);
+	}
+	assert_true(valcache_bytes(vc) <= cap);
+	assert_true(valcache_count(vc) < 300);
+	assert_int_equal(row(vc, 2, "big/0\t2025-01-01", "1", &sup), 1);
+	assert_int_equal(row(vc, 2, "big/299\t2025-01-01", "1", &sup), 0);
+	assert_int_equal(row(vc, 2, "series/999\t2025-01-01",
+	    "999.123456789012345678901234", &sup), 0);
+	valcache_tx_commit(vc, 1002);
+	valcache_free(vc);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valcache_learns_at_commit),
+		cmocka_unit_test(test_valcache_epoch_gap),
+		cmocka_unit_test(test_valcache_same_transaction),
+		cmocka_unit_test(test_valcache_repeat_in_batch),
+		cmocka_unit_test(test_valcache_forget),
+		cmocka_unit_test(test_valcache_cap),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
