@@ -62,6 +62,7 @@
 #define WRITER_SQLSTATE_STALE	"PW001"		/* see 0013_store_batches.sql */
 #define WRITER_SQLSTATE_VALUES	"PW002"		/* 0015_observations_epoch.sql */
 #define WRITER_VALUE_CACHE	(16u * 1024 * 1024)	/* bytes, by default */
+#define WRITER_TX_BATCHES	1000	/* most batches a transaction grows to */
 
 static void	writer_check_drain(struct writer *);
 
@@ -342,6 +343,62 @@ writer_tx_commit_cb(struct pg *pg, PGresult *res, void *arg)
 		writer_tx_end(w);
 }
 
+/* Decodes a memory record's header; logs and counts it if unreadable. */
+static int
+writer_rec_decode(struct writer *w, struct wrec *r)
+{
+	char	err[256];
+
+	if (r->decoded)
+		return (0);
+	if (batchrec_decode(r->data, r->len, &r->meta, err,
+	    sizeof(err)) == -1) {
+		log_warnx("writer: skipping unreadable batch (%zu bytes): %s",
+		    r->len, err);
+		w->stats.batches_dropped++;
+		w->stats.obs_dropped += r->rows;
+		return (-1);
+	}
+	r->decoded = 1;
+	return (0);
+}
+
+/*
+ * While the transaction's batches send fewer rows than batch_max (their
+ * values were known unchanged), it takes the next batch from memory, if
+ * that one would fit even with every row sent: polls that bring back what
+ * they brought before then go many to a transaction, as their rows cost
+ * the database nothing.  Not for the spool, nor one batch at a time.
+ */
+static void
+writer_tx_extend(struct writer *w, size_t sent)
+{
+	struct wrec	*r;
+
+	while (!w->tx_from_spool && !w->one_at_a_time &&
+	    w->ntxv < WRITER_TX_BATCHES &&
+	    (r = TAILQ_FIRST(&w->memq)) != NULL &&
+	    sent + r->rows <= w->params.batch_max) {
+		TAILQ_REMOVE(&w->memq, r, entry);
+		w->mem_bytes -= r->len;
+		w->mem_rows -= r->rows;
+		if (writer_rec_decode(w, r) == -1) {
+			writer_rec_free(r);
+			continue;
+		}
+		r->stored = 0;
+		memset(&r->counts, 0, sizeof(r->counts));
+		if (w->ntxv == w->ntxv_cap) {
+			w->ntxv_cap *= 2;
+			w->txv = xreallocarray(w->txv, w->ntxv_cap,
+			    sizeof(*w->txv));
+		}
+		w->ntxv++;
+		TAILQ_INSERT_TAIL(&w->txq, r, entry);
+		return;
+	}
+}
+
 /*
  * Queues the transaction: BEGIN and one COPY of every batch's rows into
  * the stage (one simple query, one round trip), one store_batches() call,
@@ -356,7 +413,7 @@ writer_tx_send(struct writer *w)
 	const char	*params[4];
 	const char	*rec;
 	char		 epoch[32], obs_epoch[32];
-	size_t		 b = 0;
+	size_t		 b = 0, sent = 0;
 	int		 rv = 0, used = 0;
 
 	buf_init(&batches, 0);
@@ -381,6 +438,9 @@ writer_tx_send(struct writer *w)
 			goto out;
 		}
 		txbuild_batch_json(&batches, &r->meta, r->known);
+		sent += r->rows - r->known;
+		if (TAILQ_NEXT(r, entry) == NULL)
+			writer_tx_extend(w, sent);
 	}
 	buf_append(&batches, "]", 1);
 	buf_append(&series, "]", 1);
@@ -460,19 +520,10 @@ writer_tx_start(struct writer *w)
 		/* Memory records were encoded here: they decode. */
 		for (r = TAILQ_FIRST(&w->txq); r != NULL; r = next) {
 			next = TAILQ_NEXT(r, entry);
-			if (r->decoded)
-				continue;
-			if (batchrec_decode(r->data, r->len, &r->meta, err,
-			    sizeof(err)) == -1) {
-				log_warnx("writer: skipping unreadable batch "
-				    "(%zu bytes): %s", r->len, err);
-				w->stats.batches_dropped++;
-				w->stats.obs_dropped += r->rows;
+			if (writer_rec_decode(w, r) == -1) {
 				TAILQ_REMOVE(&w->txq, r, entry);
 				writer_rec_free(r);
-				continue;
 			}
-			r->decoded = 1;
 		}
 	}
 	if (TAILQ_EMPTY(&w->txq))
