@@ -63,6 +63,9 @@
 #define WRITER_SQLSTATE_VALUES	"PW002"		/* 0015_observations_epoch.sql */
 #define WRITER_VALUE_CACHE	(16u * 1024 * 1024)	/* bytes, by default */
 #define WRITER_TX_BATCHES	1000	/* most batches a transaction grows to */
+#define WRITER_STORE_SQL	"SELECT batch, feed_run_id, stored, unchanged, " \
+	"revised, duplicate, events_new, series_key, series_id, epoch, " \
+	"obs_epoch FROM potash.store_batches($1, $2, $3, $4)"
 
 static void	writer_check_drain(struct writer *);
 
@@ -400,10 +403,27 @@ writer_tx_extend(struct writer *w, size_t sent)
 }
 
 /*
+ * The transaction was the store_batches() call alone (nothing to stage):
+ * its answer is also its commit.
+ */
+static void
+writer_store_commit_cb(struct pg *pg, PGresult *res, void *arg)
+{
+	struct writer	*w = arg;
+
+	writer_store_cb(pg, res, w);
+	w->tx_done = 1;
+	if (!w->tx_building)
+		writer_tx_end(w);
+}
+
+/*
  * Queues the transaction: BEGIN and one COPY of every batch's rows into
  * the stage (one simple query, one round trip), one store_batches() call,
- * COMMIT.  Returns -1 if not connected, or (with tx_error set) if a
- * record cannot be read.
+ * COMMIT; or, when no row is to be staged (every value was known
+ * unchanged), the store_batches() call alone, which is then a transaction
+ * of its own: one round trip instead of three.  Returns -1 if not
+ * connected, or (with tx_error set) if a record cannot be read.
  */
 static int
 writer_tx_send(struct writer *w)
@@ -454,13 +474,17 @@ writer_tx_send(struct writer *w)
 	    w->values != NULL ? valcache_epoch(w->values) : 0);
 	params[3] = w->values != NULL && valcache_tx_relies(w->values) ?
 	    obs_epoch : NULL;
+	if (w->tx_copy.len == 0) {
+		if (pg_query(w->pg, WRITER_STORE_SQL, 4, params,
+		    writer_store_commit_cb, w) == -1)
+			rv = -1;
+		goto out;
+	}
 	if (pg_copy(w->pg, "BEGIN; COPY pg_temp.writer_stage (b, series_id, "
 	    "series_key, period, value, unit, seq, known_at) FROM STDIN",
 	    w->tx_copy.data, w->tx_copy.len, writer_step_cb, w) == -1 ||
-	    pg_query(w->pg, "SELECT batch, feed_run_id, stored, unchanged, "
-	    "revised, duplicate, events_new, series_key, series_id, epoch, "
-	    "obs_epoch FROM potash.store_batches($1, $2, $3, $4)", 4, params,
-	    writer_store_cb, w) == -1 ||
+	    pg_query(w->pg, WRITER_STORE_SQL, 4, params, writer_store_cb,
+	    w) == -1 ||
 	    pg_query_simple(w->pg, "COMMIT", writer_tx_commit_cb, w) == -1)
 		rv = -1;
 out:
