@@ -63,7 +63,8 @@ const struct config_option config_options[] = {
 
 	{ "database", "batch_size", CONFIG_INT, "10000", 1, 1000000, NULL,
 	  OFF(database.batch_size),
-	  "Most observations written in one transaction." },
+	  "Most observations sent to PostgreSQL in one transaction, and "
+	  "most feed runs (values known unchanged are not sent)." },
 	{ "database", "batch_delay", CONFIG_DURATION, "100ms", 0, USEC(10),
 	  NULL, OFF(database.batch_delay),
 	  "How long the writer waits for more observations before writing "

@@ -62,7 +62,6 @@
 #define WRITER_SQLSTATE_STALE	"PW001"		/* see 0013_store_batches.sql */
 #define WRITER_SQLSTATE_VALUES	"PW002"		/* 0015_observations_epoch.sql */
 #define WRITER_VALUE_CACHE	(16u * 1024 * 1024)	/* bytes, by default */
-#define WRITER_TX_BATCHES	1000	/* most batches a transaction grows to */
 #define WRITER_STORE_SQL	"SELECT batch, feed_run_id, stored, unchanged, " \
 	"revised, duplicate, events_new, series_key, series_id, epoch, " \
 	"obs_epoch FROM potash.store_batches($1, $2, $3, $4)"
@@ -369,9 +368,10 @@ writer_rec_decode(struct writer *w, struct wrec *r)
 /*
  * While the transaction's batches send fewer rows than batch_max (their
  * values were known unchanged), it takes the next batch from memory, if
- * that one would fit even with every row sent: polls that bring back what
- * they brought before then go many to a transaction, as their rows cost
- * the database nothing.  Not for the spool, nor one batch at a time.
+ * that one would fit even with every row sent, up to batch_max batches:
+ * polls that bring back what they brought before then go many to a
+ * transaction, as their rows cost the database nothing.  Not for the
+ * spool, nor one batch at a time.
  */
 static void
 writer_tx_extend(struct writer *w, size_t sent)
@@ -379,7 +379,7 @@ writer_tx_extend(struct writer *w, size_t sent)
 	struct wrec	*r;
 
 	while (!w->tx_from_spool && !w->one_at_a_time &&
-	    w->ntxv < WRITER_TX_BATCHES &&
+	    w->ntxv < w->params.batch_max &&
 	    (r = TAILQ_FIRST(&w->memq)) != NULL &&
 	    sent + r->rows <= w->params.batch_max) {
 		TAILQ_REMOVE(&w->memq, r, entry);
