@@ -43,7 +43,7 @@ struct pollserve {
  * POLLSERVE_SERIES prices and a few fields nothing maps, as market APIs
  * send, padded to exactly POLLSERVE_BODY_LEN bytes by a note.
  */
-static char *
+char *
 pollserve_body(size_t *lenp)
 {
 	struct buf	b, rows;

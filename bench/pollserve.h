@@ -32,6 +32,8 @@ void			 pollserve_free(struct pollserve *);
 /* The server's process, for its CPU time (its name is this program's). */
 pid_t			 pollserve_pid(const struct pollserve *);
 unsigned		 pollserve_port(const struct pollserve *);
+/* A malloc'd copy of the body served, its length in *len (bench/parse). */
+char			*pollserve_body(size_t *);
 /* The length of the body served. */
 size_t			 pollserve_body_len(const struct pollserve *);
 
