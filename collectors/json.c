@@ -14,6 +14,10 @@
  * object found the row (rows = "rates[*]" over {"rates": {"2025-01-02":
  * {...}}}).
  *
+ * A row's fields are found through an index of its members (struct
+ * json_index), built once per parse and reused while the rows keep the
+ * same members in the same order, instead of a search per field.
+ *
  * Quirks handled:
  *  - JSON numbers keep their exact text: cJSON keeps only a double, so
  *    after parsing, the tree is walked in document order next to a scan
@@ -35,6 +39,7 @@
  *  - Duplicate member names: the first one is used.
  */
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +59,24 @@ struct json_feed {
 	struct json_path	 rows;
 	struct json_path	 period;
 	struct json_path	*fields;	/* one per g.maps[] */
+};
+
+/*
+ * Where each field's first member is in the rows of one parse.  Rows of
+ * an API nearly always have the same members in the same order: a row
+ * whose member names are those of the row indexed before, in order, has
+ * its fields' first members at the same positions, which a strcmp per
+ * member proves; only a row laid out otherwise is searched field by
+ * field.  Field i is jf->fields[i], field nmaps the period.
+ */
+struct json_index {
+	const cJSON	**members;	/* of the row at hand */
+	const char	**names;	/* of the row indexed last */
+	size_t		  nmembers;
+	size_t		  nnames;
+	size_t		  cap;
+	size_t		 *pos;		/* per field: member, or SIZE_MAX */
+	int		  valid;	/* names and pos are set */
 };
 
 static const struct config_option json_options[] = {
@@ -107,6 +130,90 @@ static const struct config_option json_options[] = {
 	  "\"Authorization: Bearer SECRET\".  Empty: not sent that way." },
 };
 
+static void
+json_index_free(struct json_index *x)
+{
+	free(x->members);
+	free(x->names);
+	free(x->pos);
+	memset(x, 0, sizeof(*x));
+}
+
+/* The first member of the row named name, as json_path_member finds it. */
+static size_t
+json_index_find(const struct json_index *x, const char *name)
+{
+	size_t	k;
+
+	for (k = 0; k < x->nmembers; k++) {
+		if (x->members[k]->string != NULL &&
+		    strcmp(x->members[k]->string, name) == 0)
+			return (k);
+	}
+	return (SIZE_MAX);
+}
+
+/* Indexes the members of object row; the fields' positions in x->pos. */
+static void
+json_index_row(const struct json_feed *jf, struct json_index *x,
+    const cJSON *row)
+{
+	const cJSON	*c;
+	const char	*name;
+	size_t		 n = 0, i;
+	int		 same;
+
+	if (x->pos == NULL)
+		x->pos = xcalloc(jf->g.nmaps + 1, sizeof(*x->pos));
+	for (c = row->child; c != NULL; c = c->next) {
+		if (n == x->cap) {
+			x->cap = x->cap == 0 ? 32 : x->cap * 2;
+			x->members = xreallocarray(x->members, x->cap,
+			    sizeof(*x->members));
+			x->names = xreallocarray(x->names, x->cap,
+			    sizeof(*x->names));
+		}
+		x->members[n++] = c;
+	}
+	x->nmembers = n;
+	same = x->valid && x->nnames == n;
+	for (i = 0; same && i < n; i++) {
+		if (x->members[i]->string == NULL || x->names[i] == NULL)
+			same = x->members[i]->string == x->names[i];
+		else
+			same = strcmp(x->members[i]->string, x->names[i]) == 0;
+	}
+	if (same)
+		return;
+	for (i = 0; i < n; i++)
+		x->names[i] = x->members[i]->string;
+	x->nnames = n;
+	for (i = 0; i <= jf->g.nmaps; i++) {
+		name = json_path_first_member(i < jf->g.nmaps ? &jf->fields[i] :
+		    &jf->period);
+		x->pos[i] = name != NULL ? json_index_find(x, name) : SIZE_MAX;
+	}
+	x->valid = 1;
+}
+
+/*
+ * json_path_get for field i of row r (jf->nmaps: the period), through x
+ * when r is an object it indexed and the field's first member is there.
+ */
+static int
+json_get(const struct json_feed *jf, const struct json_index *x,
+    const struct json_path_row *r, size_t i, const cJSON **n,
+    const char **keytext, struct json_path_text *t, char *err, size_t errlen)
+{
+	const struct json_path	*p = i < jf->g.nmaps ? &jf->fields[i] :
+	    &jf->period;
+
+	if (x != NULL && x->pos[i] != SIZE_MAX)
+		return (json_path_get_after(r, p, x->members[x->pos[i]], n,
+		    keytext, t, err, errlen));
+	return (json_path_get(r, p, n, keytext, t, err, errlen));
+}
+
 /* The text of a period or value node: string, number or @key. */
 static const char *
 json_node_text(const struct feedjson *fj, const cJSON *n,
@@ -127,8 +234,8 @@ json_node_text(const struct feedjson *fj, const cJSON *n,
 /* Adds the value of map i in row r, if it has one; 0 or -1. */
 static int
 json_value(const struct json_feed *jf, const struct feedjson *fj,
-    const struct json_path_row *r, size_t i, const char *period,
-    size_t tag, struct generic_out *out, char *seen,
+    const struct json_index *x, const struct json_path_row *r, size_t i,
+    const char *period, size_t tag, struct generic_out *out, char *seen,
     struct json_path_text *t, char *err, size_t errlen)
 {
 	const struct generic_map	*m = &jf->g.maps[i];
@@ -138,7 +245,7 @@ json_value(const struct json_feed *jf, const struct feedjson *fj,
 	char				 msg[512];
 	int				 rc, isnum;
 
-	rc = json_path_get(r, &jf->fields[i], &n, &keytext, t, err, errlen);
+	rc = json_get(jf, x, r, i, &n, &keytext, t, err, errlen);
 	if (rc != 1)
 		return (rc);
 	seen[i] = 1;
@@ -166,9 +273,11 @@ json_value(const struct json_feed *jf, const struct feedjson *fj,
 /* Turns one row into observations; 0 or -1. */
 static int
 json_row(const struct json_feed *jf, const struct feedjson *fj,
-    const struct json_path_row *r, size_t tag, struct generic_out *out,
-    char *seen, struct json_path_text *t, char *err, size_t errlen)
+    struct json_index *xi, const struct json_path_row *r, size_t tag,
+    struct generic_out *out, char *seen, struct json_path_text *t,
+    char *err, size_t errlen)
 {
+	const struct json_index *x = NULL;
 	const cJSON	*n = NULL;
 	const char	*keytext, *text;
 	char		 period[PERIOD_MAX_LEN], num[128], msg[512];
@@ -181,7 +290,12 @@ json_row(const struct json_feed *jf, const struct feedjson *fj,
 		    "response", json_path_type(r->node));
 		return (-1);
 	}
-	if (json_path_get(r, &jf->period, &n, &keytext, t, err, errlen) != 1)
+	if (cJSON_IsObject(r->node)) {
+		json_index_row(jf, xi, r->node);
+		x = xi;
+	}
+	if (json_get(jf, x, r, jf->g.nmaps, &n, &keytext, t, err,
+	    errlen) != 1)
 		return (-1);
 	text = json_node_text(fj, n, keytext, num, sizeof(num), &isnum);
 	if (text == NULL) {
@@ -197,7 +311,7 @@ json_row(const struct json_feed *jf, const struct feedjson *fj,
 		return (-1);
 	}
 	for (i = 0; i < jf->g.nmaps; i++) {
-		if (json_value(jf, fj, r, i, period, tag, out, seen, t,
+		if (json_value(jf, fj, x, r, i, period, tag, out, seen, t,
 		    err, errlen) == -1)
 			return (-1);
 	}
@@ -213,12 +327,14 @@ json_parse(const struct feed *f, void *data, const char *body, size_t len,
 	struct json_path_text	 t;
 	struct generic_out	 out;
 	struct feedjson		 fj;
+	struct json_index	 x;
 	char			*seen = NULL;
 	size_t			 i, t1, t2, obs;
 	int			 rc = -1;
 
 	memset(&rows, 0, sizeof(rows));
 	memset(&t, 0, sizeof(t));
+	memset(&x, 0, sizeof(x));
 	generic_out_init(&out, res->batch);
 	if (feedjson_parse(&fj, body, len, err, errlen) == -1)
 		goto out;
@@ -226,7 +342,7 @@ json_parse(const struct feed *f, void *data, const char *body, size_t len,
 		goto out;
 	seen = xcalloc(jf->g.nmaps + 1, 1);
 	for (i = 0; i < rows.n; i++) {
-		if (json_row(jf, &fj, &rows.v[i], i, &out, seen, &t, err,
+		if (json_row(jf, &fj, &x, &rows.v[i], i, &out, seen, &t, err,
 		    errlen) == -1)
 			goto out;
 	}
@@ -255,6 +371,7 @@ json_parse(const struct feed *f, void *data, const char *body, size_t len,
 	rc = 0;
 out:
 	json_path_rows_free(&rows);
+	json_index_free(&x);
 	feedjson_free(&fj);
 	free(t.s);
 	free(seen);

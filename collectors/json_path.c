@@ -487,19 +487,20 @@ json_path_trace(const struct json_path_row *r, const struct json_path *p,
 }
 
 /*
- * The text of the path is built only for a message: a step that fails
- * is taken again by json_path_step, which names it.
+ * Follows p from segment i0 at node, which segment i0 - 1 reached (r's
+ * node if i0 is 0).  The text of the path is built only for a message:
+ * a step that fails is taken again by json_path_step, which names it.
  */
-int
-json_path_get(const struct json_path_row *r, const struct json_path *p,
-    const cJSON **out, const char **keytext, struct json_path_text *t,
-    char *err, size_t errlen)
+static int
+json_path_get_at(const struct json_path_row *r, const struct json_path *p,
+    size_t i0, const cJSON *node, const cJSON **out, const char **keytext,
+    struct json_path_text *t, char *err, size_t errlen)
 {
-	const cJSON	*node = r->node, *c = NULL;
+	const cJSON	*c = NULL;
 	size_t		 i;
 
 	*keytext = NULL;
-	for (i = 0; i < p->nsegs; i++) {
+	for (i = i0; i < p->nsegs; i++) {
 		if (i > 0 && cJSON_IsNull(node)) {
 			json_path_text_prefix(t, r, p, i);
 			snprintf(err, errlen, "%s is null", json_path_where(t));
@@ -535,6 +536,32 @@ json_path_get(const struct json_path_row *r, const struct json_path *p,
 	}
 	*out = node;
 	return (1);
+}
+
+int
+json_path_get(const struct json_path_row *r, const struct json_path *p,
+    const cJSON **out, const char **keytext, struct json_path_text *t,
+    char *err, size_t errlen)
+{
+	return (json_path_get_at(r, p, 0, r->node, out, keytext, t, err,
+	    errlen));
+}
+
+const char *
+json_path_first_member(const struct json_path *p)
+{
+	if (p->nsegs == 0 || p->segs[0].type != JSON_PATH_MEMBER)
+		return (NULL);
+	return (p->segs[0].name);
+}
+
+int
+json_path_get_after(const struct json_path_row *r, const struct json_path *p,
+    const cJSON *first, const cJSON **out, const char **keytext,
+    struct json_path_text *t, char *err, size_t errlen)
+{
+	return (json_path_get_at(r, p, 1, first, out, keytext, t, err,
+	    errlen));
 }
 
 int

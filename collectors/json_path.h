@@ -73,6 +73,21 @@ void	json_path_rows_free(struct json_path_rows *);
 int	json_path_get(const struct json_path_row *, const struct json_path *,
 	    const cJSON **, const char **, struct json_path_text *, char *,
 	    size_t);
+/*
+ * The member name field path p starts with ("close" in "close.last"), or
+ * NULL if it starts with an index or is "@key".  A caller that looks
+ * that member up in an object row itself (the first member of that name,
+ * as json_path_get would) and finds it continues with
+ * json_path_get_after.
+ */
+const char	*json_path_first_member(const struct json_path *);
+/*
+ * As json_path_get, with first the member of object row r named by
+ * json_path_first_member(p) (never NULL): the rest of p from there.
+ */
+int	json_path_get_after(const struct json_path_row *,
+	    const struct json_path *, const cJSON *, const cJSON **,
+	    const char **, struct json_path_text *, char *, size_t);
 /* Sets t to the concrete path of field path p in row r: "data[3].close". */
 void	json_path_trace(const struct json_path_row *, const struct json_path *,
 	    struct json_path_text *);
