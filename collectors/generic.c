@@ -471,28 +471,31 @@ generic_out_add(struct generic_out *o, const char *key, const char *period,
 /*
  * Folds the string s into h eight bytes at a time: the set below only
  * needs pairs spread over its slots (equal pairs are found by strcmp),
- * and a byte at a time is a multiply's latency per byte.
+ * and a byte at a time is a multiply's latency per byte.  The last eight
+ * bytes of a string that long are read as one word, overlapping the word
+ * before; a shorter string is assembled in a register.
  */
 static uint64_t
 generic_dup_mix(uint64_t h, const char *s)
 {
 	const uint64_t	k = 0x9e3779b97f4a7c15ULL;
-	size_t		n = strlen(s);
-	uint64_t	w;
+	size_t		len = strlen(s), n, i;
+	uint64_t	w = 0;
 
-	h ^= n;
-	for (; n >= sizeof(w); s += sizeof(w), n -= sizeof(w)) {
+	h ^= len;
+	for (n = len; n > sizeof(w); s += sizeof(w), n -= sizeof(w)) {
 		memcpy(&w, s, sizeof(w));
 		h = (h ^ w) * k;
 		h ^= h >> 32;
 	}
-	if (n > 0) {
-		w = 0;
-		memcpy(&w, s, n);
-		h = (h ^ w) * k;
-		h ^= h >> 32;
+	if (len >= sizeof(w))
+		memcpy(&w, s + n - sizeof(w), sizeof(w));
+	else {
+		for (i = 0; i < n; i++)
+			w |= (uint64_t)(unsigned char)s[i] << (8 * i);
 	}
-	return (h);
+	h = (h ^ w) * k;
+	return (h ^ (h >> 32));
 }
 
 /* The hash of a (series, period) pair. */
