@@ -21,6 +21,7 @@
 
 struct arena_block {
 	struct arena_block	*prev;
+	size_t			 size;		/* bytes at data */
 	max_align_t		 data[];
 };
 
@@ -45,6 +46,23 @@ arena_deinit(struct arena *a)
 	a->left = 0;
 }
 
+void
+arena_empty(struct arena *a, size_t max)
+{
+	struct arena_block	*b = a->blocks;
+
+	if (b == NULL || b->size > max) {
+		arena_deinit(a);
+		return;
+	}
+	a->blocks = b->prev;
+	arena_deinit(a);
+	b->prev = NULL;
+	a->blocks = b;
+	a->next = (char *)b->data;
+	a->left = b->size;
+}
+
 /* Starts a new block that holds at least n bytes. */
 static void
 arena_grow(struct arena *a, size_t n)
@@ -60,6 +78,7 @@ arena_grow(struct arena *a, size_t n)
 		abort();
 	b = xmalloc(sizeof(*b) + size);
 	b->prev = a->blocks;
+	b->size = size;
 	a->blocks = b;
 	a->next = (char *)b->data;
 	a->left = size;

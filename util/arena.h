@@ -8,7 +8,8 @@
  * The struct is plain data so it can be embedded; treat the fields as
  * read-only outside arena.c.  An all-zero arena is empty and valid, so
  * a struct allocated with calloc needs no arena_init.  Nothing is freed
- * before arena_deinit.  Allocation failure aborts (xmalloc).
+ * before arena_deinit or arena_empty.  Allocation failure aborts
+ * (xmalloc).
  */
 #ifndef UTIL_ARENA_H
 #define UTIL_ARENA_H
@@ -29,6 +30,13 @@ struct arena {
 void	 arena_init(struct arena *, size_t size);
 /* Frees every block; a is then empty and can be used again. */
 void	 arena_deinit(struct arena *);
+/*
+ * Empties a but keeps its newest block, unless that is bigger than max
+ * bytes: the allocations that follow reuse it (a->left tells how many
+ * bytes they can take without a malloc).  Everything allocated from a
+ * before is gone.
+ */
+void	 arena_empty(struct arena *, size_t max);
 /* n bytes, aligned for any object, uninitialised. */
 void	*arena_alloc(struct arena *, size_t n);
 /* n bytes with no alignment, for text. */
