@@ -21,6 +21,50 @@
 
 /* The most one parse's arena takes at first. */
 #define FEEDJSON_ARENA_MAX	(1024 * 1024)
+/* The biggest arena block kept from one parse for the next. */
+#define FEEDJSON_SPARE_MAX	(64 * 1024)
+
+/*
+ * The arena of the last parse, emptied down to one block of at most
+ * FEEDJSON_SPARE_MAX bytes, for the next: a feed polled again and again
+ * then reads its body into memory already there instead of a malloc
+ * and a free of the same blocks each time.  A parse takes it only if it
+ * holds the parse's first estimate; one in use (two trees alive at
+ * once) leaves the other parse a fresh arena.
+ */
+static struct arena	feedjson_spare;
+
+/* An emptied arena for a body of len bytes into a. */
+static void
+feedjson_arena_take(struct arena *a, size_t len)
+{
+	size_t	size;
+
+	/* Nodes and strings take about twice the text; more blocks follow
+	 * if not. */
+	size = len < FEEDJSON_ARENA_MAX / 2 ? 2 * len + 1024 :
+	    FEEDJSON_ARENA_MAX;
+	if (feedjson_spare.blocks != NULL && feedjson_spare.left >= size) {
+		*a = feedjson_spare;
+		memset(&feedjson_spare, 0, sizeof(feedjson_spare));
+		return;
+	}
+	arena_init(a, size);
+}
+
+/* Gives a's memory back: kept as the spare, or freed. */
+static void
+feedjson_arena_give(struct arena *a)
+{
+	arena_empty(a, FEEDJSON_SPARE_MAX);
+	if (a->blocks != NULL && (feedjson_spare.blocks == NULL ||
+	    feedjson_spare.left < a->left)) {
+		arena_deinit(&feedjson_spare);
+		feedjson_spare = *a;
+		memset(a, 0, sizeof(*a));
+	} else
+		arena_deinit(a);
+}
 
 /*
  * Checks what cJSON does not: no NUL, valid UTF-8, no "\u0000", nesting
@@ -177,13 +221,10 @@ feedjson_parse(struct feedjson *fj, const char *body, size_t len, char *err,
 		snprintf(err, errlen, "empty body (expected JSON)");
 		return (-1);
 	}
-	/* Nodes and strings take about twice the text; more blocks follow
-	 * if not. */
-	arena_init(&fj->arena, len < FEEDJSON_ARENA_MAX / 2 ? 2 * len + 1024 :
-	    FEEDJSON_ARENA_MAX);
+	feedjson_arena_take(&fj->arena, len);
 	if ((fj->root = jsontree_parse(body, len, start, &fj->arena)) != NULL)
 		return (0);
-	arena_deinit(&fj->arena);
+	feedjson_arena_give(&fj->arena);
 	fj->cjson = 1;
 	if (feedjson_scan(body, len, start, &open_string, err, errlen) == -1)
 		return (-1);
@@ -214,7 +255,7 @@ feedjson_free(struct feedjson *fj)
 {
 	if (fj->cjson)
 		cJSON_Delete(fj->root);
-	arena_deinit(&fj->arena);
+	feedjson_arena_give(&fj->arena);
 	fj->root = NULL;
 	fj->cjson = 0;
 }

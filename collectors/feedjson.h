@@ -23,7 +23,8 @@
  * arena; anything else (errors included) goes through the checks above
  * and cJSON, so what is accepted, the tree and every message stay
  * cJSON's.  Either way the tree is read-only and lives until
- * feedjson_free.
+ * feedjson_free, which keeps the arena's last block (up to 64 KB) for
+ * the next parse.
  */
 #ifndef COLLECTORS_FEEDJSON_H
 #define COLLECTORS_FEEDJSON_H
