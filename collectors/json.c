@@ -15,8 +15,9 @@
  * {...}}}).
  *
  * A row's fields are found through an index of its members (struct
- * json_index), built once per parse and reused while the rows keep the
- * same members in the same order, instead of a search per field.
+ * json_index, part of the feed's state), reused while the rows keep the
+ * same members in the same order, from row to row and from one poll to
+ * the next, instead of a search per field.
  *
  * Quirks handled:
  *  - JSON numbers keep their exact text: cJSON keeps only a double, so
@@ -50,33 +51,40 @@
 #include "collectors/feedjson.h"
 #include "collectors/generic.h"
 #include "collectors/json_path.h"
+#include "util/arena.h"
 #include "util/decimal.h"
 #include "util/period.h"
 #include "util/xmalloc.h"
+
+/* The most the index keeps for the member names of a row between rows. */
+#define JSON_INDEX_STRINGS_MAX	(16 * 1024)
+
+/*
+ * Where each field's first member is in a row.  Rows of an API nearly
+ * always have the same members in the same order, poll after poll: a row
+ * whose member names are those of the row indexed before, in order, has
+ * its fields' first members at the same positions, which a strcmp per
+ * member proves; only a row laid out otherwise is searched field by
+ * field, and its names copied for the rows that follow.  Field i is
+ * jf->fields[i], field nmaps the period.
+ */
+struct json_index {
+	const cJSON	**members;	/* of the row at hand */
+	char		**names;	/* of the row indexed last, in strings */
+	size_t		  nmembers;
+	size_t		  nnames;
+	size_t		  cap;
+	size_t		 *pos;		/* per field: member, or SIZE_MAX */
+	int		  valid;	/* names and pos are set */
+	struct arena	  strings;
+};
 
 struct json_feed {
 	struct generic_opts	 g;
 	struct json_path	 rows;
 	struct json_path	 period;
 	struct json_path	*fields;	/* one per g.maps[] */
-};
-
-/*
- * Where each field's first member is in the rows of one parse.  Rows of
- * an API nearly always have the same members in the same order: a row
- * whose member names are those of the row indexed before, in order, has
- * its fields' first members at the same positions, which a strcmp per
- * member proves; only a row laid out otherwise is searched field by
- * field.  Field i is jf->fields[i], field nmaps the period.
- */
-struct json_index {
-	const cJSON	**members;	/* of the row at hand */
-	const char	**names;	/* of the row indexed last */
-	size_t		  nmembers;
-	size_t		  nnames;
-	size_t		  cap;
-	size_t		 *pos;		/* per field: member, or SIZE_MAX */
-	int		  valid;	/* names and pos are set */
+	struct json_index	 index;		/* kept from parse to parse */
 };
 
 static const struct config_option json_options[] = {
@@ -136,6 +144,7 @@ json_index_free(struct json_index *x)
 	free(x->members);
 	free(x->names);
 	free(x->pos);
+	arena_deinit(&x->strings);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -155,9 +164,9 @@ json_index_find(const struct json_index *x, const char *name)
 
 /* Indexes the members of object row; the fields' positions in x->pos. */
 static void
-json_index_row(const struct json_feed *jf, struct json_index *x,
-    const cJSON *row)
+json_index_row(struct json_feed *jf, const cJSON *row)
 {
+	struct json_index	*x = &jf->index;
 	const cJSON	*c;
 	const char	*name;
 	size_t		 n = 0, i;
@@ -185,8 +194,10 @@ json_index_row(const struct json_feed *jf, struct json_index *x,
 	}
 	if (same)
 		return;
+	arena_empty(&x->strings, JSON_INDEX_STRINGS_MAX);
 	for (i = 0; i < n; i++)
-		x->names[i] = x->members[i]->string;
+		x->names[i] = x->members[i]->string == NULL ? NULL :
+		    arena_strdup(&x->strings, x->members[i]->string);
 	x->nnames = n;
 	for (i = 0; i <= jf->g.nmaps; i++) {
 		name = json_path_first_member(i < jf->g.nmaps ? &jf->fields[i] :
@@ -272,10 +283,9 @@ json_value(const struct json_feed *jf, const struct feedjson *fj,
 
 /* Turns one row into observations; 0 or -1. */
 static int
-json_row(const struct json_feed *jf, const struct feedjson *fj,
-    struct json_index *xi, const struct json_path_row *r, size_t tag,
-    struct generic_out *out, char *seen, struct json_path_text *t,
-    char *err, size_t errlen)
+json_row(struct json_feed *jf, const struct feedjson *fj,
+    const struct json_path_row *r, size_t tag, struct generic_out *out,
+    char *seen, struct json_path_text *t, char *err, size_t errlen)
 {
 	const struct json_index *x = NULL;
 	const cJSON	*n = NULL;
@@ -291,8 +301,8 @@ json_row(const struct json_feed *jf, const struct feedjson *fj,
 		return (-1);
 	}
 	if (cJSON_IsObject(r->node)) {
-		json_index_row(jf, xi, r->node);
-		x = xi;
+		json_index_row(jf, r->node);
+		x = &jf->index;
 	}
 	if (json_get(jf, x, r, jf->g.nmaps, &n, &keytext, t, err,
 	    errlen) != 1)
@@ -322,19 +332,17 @@ static int
 json_parse(const struct feed *f, void *data, const char *body, size_t len,
     int64_t now, struct collector_result *res, char *err, size_t errlen)
 {
-	const struct json_feed	*jf = data;
+	struct json_feed	*jf = data;
 	struct json_path_rows	 rows;
 	struct json_path_text	 t;
 	struct generic_out	 out;
 	struct feedjson		 fj;
-	struct json_index	 x;
 	char			*seen = NULL;
 	size_t			 i, t1, t2, obs;
 	int			 rc = -1;
 
 	memset(&rows, 0, sizeof(rows));
 	memset(&t, 0, sizeof(t));
-	memset(&x, 0, sizeof(x));
 	generic_out_init(&out, res->batch);
 	if (feedjson_parse(&fj, body, len, err, errlen) == -1)
 		goto out;
@@ -342,7 +350,7 @@ json_parse(const struct feed *f, void *data, const char *body, size_t len,
 		goto out;
 	seen = xcalloc(jf->g.nmaps + 1, 1);
 	for (i = 0; i < rows.n; i++) {
-		if (json_row(jf, &fj, &x, &rows.v[i], i, &out, seen, &t, err,
+		if (json_row(jf, &fj, &rows.v[i], i, &out, seen, &t, err,
 		    errlen) == -1)
 			goto out;
 	}
@@ -371,7 +379,6 @@ json_parse(const struct feed *f, void *data, const char *body, size_t len,
 	rc = 0;
 out:
 	json_path_rows_free(&rows);
-	json_index_free(&x);
 	feedjson_free(&fj);
 	free(t.s);
 	free(seen);
@@ -387,6 +394,7 @@ json_free(void *data)
 
 	if (jf == NULL)
 		return;
+	json_index_free(&jf->index);
 	json_path_free(&jf->rows);
 	json_path_free(&jf->period);
 	for (i = 0; jf->fields != NULL && i < jf->g.nmaps; i++)
