@@ -414,7 +414,7 @@ generic_value(const struct generic_opts *g, const char *in, int number,
     char *out, size_t outlen, char *err, size_t errlen)
 {
 	const char	*s;
-	size_t		 len = strlen(in), i;
+	size_t		 inlen = strlen(in), len = inlen, i;
 
 	if (!number) {
 		s = generic_trim(in, &len);
@@ -424,7 +424,7 @@ generic_value(const struct generic_opts *g, const char *in, int number,
 				return (0);
 		}
 	}
-	if (decimal_normalize(in, strlen(in), number ? 0 : g->decimal_flags,
+	if (decimal_normalize(in, inlen, number ? 0 : g->decimal_flags,
 	    out, outlen, err, errlen) == -1)
 		return (-1);
 	return (1);
@@ -435,10 +435,17 @@ generic_describe(const struct generic_opts *g, struct batch *b,
     const char *const *names)
 {
 	size_t	i;
+	int	fresh = b->nseries == 0;
 
-	for (i = 0; i < g->nmaps; i++)
-		batch_describe(b, g->maps[i].key, names != NULL ? names[i] :
-		    NULL, g->maps[i].unit, NULL, NULL);
+	/* The keys of g->maps are distinct (generic_configure_values). */
+	for (i = 0; i < g->nmaps; i++) {
+		if (fresh)
+			batch_describe_new(b, g->maps[i].key, names != NULL ?
+			    names[i] : NULL, g->maps[i].unit, NULL, NULL);
+		else
+			batch_describe(b, g->maps[i].key, names != NULL ?
+			    names[i] : NULL, g->maps[i].unit, NULL, NULL);
+	}
 }
 
 void

@@ -30,6 +30,32 @@ batch_strdup(struct batch *b, const char *s)
 	return (s != NULL ? arena_strdup(&b->strings, s) : NULL);
 }
 
+/* Appends an empty description of key. */
+static struct series_info *
+batch_series_add(struct batch *b, const char *key)
+{
+	struct series_info	*si;
+
+	if (b->nseries == b->series_cap) {
+		b->series_cap = b->series_cap == 0 ? 16 : b->series_cap * 2;
+		b->series = xreallocarray(b->series, b->series_cap,
+		    sizeof(*b->series));
+	}
+	si = &b->series[b->nseries++];
+	si->key = arena_strdup(&b->strings, key);
+	return (si);
+}
+
+static void
+batch_series_set(struct batch *b, struct series_info *si, const char *name,
+    const char *unit, const char *frequency, const char *dimensions)
+{
+	si->name = batch_strdup(b, name);
+	si->unit = batch_strdup(b, unit);
+	si->frequency = batch_strdup(b, frequency);
+	si->dimensions = batch_strdup(b, dimensions);
+}
+
 void
 batch_describe(struct batch *b, const char *key, const char *name,
     const char *unit, const char *frequency, const char *dimensions)
@@ -43,20 +69,17 @@ batch_describe(struct batch *b, const char *key, const char *name,
 			break;
 		}
 	}
-	if (si == NULL) {
-		if (b->nseries == b->series_cap) {
-			b->series_cap = b->series_cap == 0 ? 16 :
-			    b->series_cap * 2;
-			b->series = xreallocarray(b->series, b->series_cap,
-			    sizeof(*b->series));
-		}
-		si = &b->series[b->nseries++];
-		si->key = arena_strdup(&b->strings, key);
-	}
-	si->name = batch_strdup(b, name);
-	si->unit = batch_strdup(b, unit);
-	si->frequency = batch_strdup(b, frequency);
-	si->dimensions = batch_strdup(b, dimensions);
+	if (si == NULL)
+		si = batch_series_add(b, key);
+	batch_series_set(b, si, name, unit, frequency, dimensions);
+}
+
+void
+batch_describe_new(struct batch *b, const char *key, const char *name,
+    const char *unit, const char *frequency, const char *dimensions)
+{
+	batch_series_set(b, batch_series_add(b, key), name, unit, frequency,
+	    dimensions);
 }
 
 void

@@ -84,6 +84,13 @@ void		 batch_add_known(struct batch *, const char *, const char *,
  */
 void		 batch_describe(struct batch *, const char *, const char *,
 		    const char *, const char *, const char *);
+/*
+ * As batch_describe for a key b has not described yet, without looking:
+ * the caller knows (the keys of one configuration, distinct, into a batch
+ * that describes none yet).
+ */
+void		 batch_describe_new(struct batch *, const char *, const char *,
+		    const char *, const char *, const char *);
 /* Appends an event, taking its strings (ev is zeroed). */
 void		 batch_add_event(struct batch *, struct sanctions_event *);
 /* Sets the run's URL, or its error text (copied; NULL clears). */
