@@ -78,7 +78,8 @@ start(struct fixture *f, int abstract)
 	testd_start_env(&f->d, abstract, env);
 }
 
-/* The application_name of potashd's session, as PostgreSQL sees it. */
+/* The application_name of potashd's session, as PostgreSQL sees it (client
+ * backends only: an autovacuum worker in the database shows an empty one). */
 static char *
 session_appname(PGconn *conn, const char *db)
 {
@@ -86,7 +87,7 @@ session_appname(PGconn *conn, const char *db)
 
 	sql = xasprintf("SELECT string_agg(application_name, ',') FROM "
 	    "pg_stat_activity WHERE datname = '%s' AND pid <> "
-	    "pg_backend_pid()", db);
+	    "pg_backend_pid() AND backend_type = 'client backend'", db);
 	v = testpg_value(conn, sql);
 	free(sql);
 	return (v);
