@@ -443,7 +443,7 @@ poll_writer_open(struct poll_bench *pb, char *version, size_t vlen)
 	wp.spool_max = 256u * 1024 * 1024;	/* spool_max_size */
 	wp.batch_max = 10000;			/* batch_size */
 	wp.batch_delay = 100000;		/* batch_delay */
-	/* value_cache_size: the default, 16 MiB (value_cache_max 0) */
+	/* value_cache_size: the default, 8 MiB (value_cache_max 0) */
 	rv = benchdb_writer_open(&pb->bw, pb->base, "dbname=" POLL_DB, &wp);
 	free(spool);
 	return (rv);

@@ -74,11 +74,12 @@ const struct config_option config_options[] = {
 	  "Cap of the disk spool that holds observations while PostgreSQL "
 	  "is unreachable; at the cap the newest are dropped, counted and "
 	  "logged." },
-	{ "database", "value_cache_size", CONFIG_SIZE, "16MiB",
+	{ "database", "value_cache_size", CONFIG_SIZE, "8MiB",
 	  0, (int64_t)1 << 34, NULL, OFF(database.value_cache_size),
 	  "Memory for the values the writer knows to be current, so that a "
-	  "value polled again unchanged is counted without being sent; 0 "
-	  "remembers none." },
+	  "value polled again unchanged is counted without being sent (from "
+	  "its third poll on: a value is remembered the second time it "
+	  "comes); 0 remembers none." },
 
 	{ "http", "listen", CONFIG_STRING, "127.0.0.1:9464", 0, 0, NULL,
 	  OFF(http.listen),

@@ -8,6 +8,12 @@
  * transaction are compared with it (rows of a transaction beyond what
  * fits are simply not remembered).  An entry carries the transaction
  * that set it last (gen), the batch there and whether that row was sent.
+ *
+ * A (key, period) gets an entry the second time it comes: the first time
+ * only sets two bits in a filter (a sixteenth of the cap, emptied when a
+ * quarter of its bits may be set, so that at most one in sixteen comes
+ * through early on bits others set), so that data streaming by once, a
+ * backfill, costs two bits and no entry, and pushes little out.
  */
 #include <sys/queue.h>
 
@@ -21,6 +27,8 @@
 
 #define VALCACHE_INLINE		16	/* value bytes held in the entry */
 #define VALCACHE_BUCKETS	64	/* to start with */
+#define VALCACHE_SEEN_MIN	512	/* bits of the filter, at least */
+#define VALCACHE_SEEN_MAX	(1u << 23)	/* and at most (1 MiB) */
 
 struct vcent {
 	TAILQ_ENTRY(vcent)	 lru;
@@ -47,7 +55,25 @@ struct valcache {
 	int64_t		  epoch;
 	uint64_t	  gen;		/* the open (or last) transaction */
 	int		  relies;
+	uint64_t	 *seen;		/* the filter of first sightings */
+	size_t		  seen_bits;	/* a power of two */
+	int		  seen_shift;	/* 64 - log2(seen_bits) */
+	size_t		  seen_set;
 };
+
+/*
+ * The bucket of hash h among n (a power of two): its high bits after a
+ * multiplication, since FNV-1a's low bits differ little between keys
+ * that differ in a few digits.
+ */
+static size_t
+valcache_slot(uint64_t h, size_t n)
+{
+	int	bits = __builtin_ctzll((unsigned long long)n);
+
+	return (bits == 0 ? 0 : (size_t)((h * 0x9e3779b97f4a7c15u) >>
+	    (64 - bits)));
+}
 
 static size_t
 valcache_entry_bytes(size_t kplen, size_t vlen)
@@ -62,9 +88,17 @@ valcache_new(size_t max)
 	struct valcache	*vc = xcalloc(1, sizeof(*vc));
 
 	vc->max = max;
+	vc->seen_bits = VALCACHE_SEEN_MIN;
+	vc->seen_shift = 64 - 9;
+	while (vc->seen_bits < VALCACHE_SEEN_MAX &&
+	    vc->seen_bits * 2 <= max / 16 * 8) {
+		vc->seen_bits *= 2;
+		vc->seen_shift--;
+	}
+	vc->seen = xcalloc(vc->seen_bits / 64, sizeof(*vc->seen));
 	vc->nbuckets = VALCACHE_BUCKETS;
 	vc->tab = xcalloc(vc->nbuckets, sizeof(*vc->tab));
-	vc->bytes = vc->nbuckets * sizeof(*vc->tab);
+	vc->bytes = vc->nbuckets * sizeof(*vc->tab) + vc->seen_bits / 8;
 	TAILQ_INIT(&vc->lru);
 	return (vc);
 }
@@ -74,7 +108,7 @@ valcache_remove(struct valcache *vc, struct vcent *e)
 {
 	struct vcent	**pp;
 
-	for (pp = &vc->tab[e->hash & (vc->nbuckets - 1)]; *pp != e;
+	for (pp = &vc->tab[valcache_slot(e->hash, vc->nbuckets)]; *pp != e;
 	    pp = &(*pp)->next)
 		;
 	*pp = e->next;
@@ -91,6 +125,7 @@ valcache_clear(struct valcache *vc)
 {
 	struct vcent	*e;
 
+	/* The filter stays: it says nothing about values. */
 	while ((e = TAILQ_FIRST(&vc->lru)) != NULL)
 		valcache_remove(vc, e);
 	vc->epoch = 0;
@@ -104,6 +139,7 @@ valcache_free(struct valcache *vc)
 		return;
 	valcache_clear(vc);
 	free(vc->tab);
+	free(vc->seen);
 	free(vc);
 }
 
@@ -131,7 +167,8 @@ valcache_find(const struct valcache *vc, uint64_t h, const char *kp,
 {
 	struct vcent	*e;
 
-	for (e = vc->tab[h & (vc->nbuckets - 1)]; e != NULL; e = e->next)
+	for (e = vc->tab[valcache_slot(h, vc->nbuckets)]; e != NULL;
+	    e = e->next)
 		if (e->hash == h && e->kplen == kplen &&
 		    memcmp(e->kp, kp, kplen) == 0)
 			return (e);
@@ -148,8 +185,8 @@ valcache_grow(struct valcache *vc)
 	for (i = 0; i < vc->nbuckets; i++)
 		for (e = vc->tab[i]; e != NULL; e = next) {
 			next = e->next;
-			e->next = tab[e->hash & (n - 1)];
-			tab[e->hash & (n - 1)] = e;
+			e->next = tab[valcache_slot(e->hash, n)];
+			tab[valcache_slot(e->hash, n)] = e;
 		}
 	free(vc->tab);
 	vc->bytes += (n - vc->nbuckets) * sizeof(*tab);
@@ -196,12 +233,32 @@ valcache_insert(struct valcache *vc, uint64_t h, const char *kp,
 	e->val = e->vbuf;
 	vc->bytes += valcache_entry_bytes(kplen, 0);
 	valcache_set(vc, e, val, vlen);
-	slot = h & (vc->nbuckets - 1);
+	slot = valcache_slot(h, vc->nbuckets);
 	e->next = vc->tab[slot];
 	vc->tab[slot] = e;
 	TAILQ_INSERT_TAIL(&vc->lru, e, lru);
 	vc->count++;
 	return (e);
+}
+
+/* 1 if h was seen before; else notes it and answers 0. */
+static int
+valcache_seen(struct valcache *vc, uint64_t h)
+{
+	uint64_t	i = (h * 0x9e3779b97f4a7c15u) >> vc->seen_shift;
+	uint64_t	j = (h * 0xc2b2ae3d27d4eb4fu) >> vc->seen_shift;
+	uint64_t	bi = (uint64_t)1 << (i % 64);
+	uint64_t	bj = (uint64_t)1 << (j % 64);
+
+	if ((vc->seen[i / 64] & bi) && (vc->seen[j / 64] & bj))
+		return (1);
+	if (++vc->seen_set > vc->seen_bits / 8) {
+		memset(vc->seen, 0, vc->seen_bits / 8);
+		vc->seen_set = 1;
+	}
+	vc->seen[i / 64] |= bi;
+	vc->seen[j / 64] |= bj;
+	return (0);
 }
 
 void
@@ -221,8 +278,8 @@ valcache_tx_row(struct valcache *vc, size_t b, const char *kp, size_t kplen,
 
 	*superseded = 0;
 	if ((e = valcache_find(vc, h, kp, kplen)) == NULL) {
-		if ((e = valcache_insert(vc, h, kp, kplen, val,
-		    vlen)) != NULL) {
+		if (valcache_seen(vc, h) && (e = valcache_insert(vc, h, kp,
+		    kplen, val, vlen)) != NULL) {
 			e->gen = vc->gen;
 			e->b = b;
 			e->sent = 1;

@@ -7,7 +7,10 @@
  * record's COPY text holds it (the key and period together as "key\tperiod",
  * the value as the source printed it), kept in least-recently-used order
  * under a cap in bytes, and the potash.observations_epoch the table is
- * valid for (schema/0015_observations_epoch.sql).  Values are compared
+ * valid for (schema/0015_observations_epoch.sql).  A (key, period) is
+ * remembered the second time it comes (a filter notes the first, so that
+ * data streaming by once takes no room): a feed polled again and again
+ * is known unchanged from its third poll on.  Values are compared
  * byte for byte: the same text is the same value; any other text, even an
  * equal number ("1.50" and "1.5"), goes to the database, which decides.
  *
@@ -28,7 +31,7 @@
 
 struct valcache;
 
-/* An empty table holding at most max bytes (entries and index). */
+/* An empty table holding at most max bytes (entries, index and filter). */
 struct valcache	*valcache_new(size_t max);
 void		 valcache_free(struct valcache *);
 /* Forgets every entry; the table is no longer valid for any epoch. */

@@ -61,7 +61,7 @@
 #define WRITER_REJECT_AFTER	3		/* data errors before giving up */
 #define WRITER_SQLSTATE_STALE	"PW001"		/* see 0013_store_batches.sql */
 #define WRITER_SQLSTATE_VALUES	"PW002"		/* 0015_observations_epoch.sql */
-#define WRITER_VALUE_CACHE	(16u * 1024 * 1024)	/* bytes, by default */
+#define WRITER_VALUE_CACHE	(8u * 1024 * 1024)	/* bytes, by default */
 #define WRITER_STORE_SQL	"SELECT batch, feed_run_id, stored, unchanged, " \
 	"revised, duplicate, events_new, series_key, series_id, epoch, " \
 	"obs_epoch FROM potash.store_batches($1, $2, $3, $4)"

@@ -48,7 +48,7 @@ struct writer_params {
 	size_t		 batch_max;	/* observations per transaction */
 	uint64_t	 batch_delay;	/* usec to wait for more */
 	size_t		 memory_max;	/* bytes queued in memory, then spool */
-	size_t		 value_cache_max; /* bytes; 0: the default, 16 MiB */
+	size_t		 value_cache_max; /* bytes; 0: the default, 8 MiB */
 	int		 value_cache_off; /* remember no values */
 };
 
