@@ -180,7 +180,10 @@ backtest_feed(struct backtest *bt, struct engine_obs *obs,
 {
 	if (engine_obs_superseded(obs, next))
 		obs->flags |= ENGINE_OBS_SUPERSEDED;
-	backtest_events_until(bt, obs->known_at);
+	/* Events known strictly before it: at the same instant the
+	 * observation comes first, as the daemon orders them (so that a
+	 * baseline known by the event includes it). */
+	backtest_events_until(bt, obs->known_at - 1);
 	engine_evaluate(bt->engine, obs->known_at);
 	(void)engine_observe(bt->engine, obs);
 	backtest_collect(bt);

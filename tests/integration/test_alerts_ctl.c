@@ -763,6 +763,68 @@ test_backtest(void **state)
 	free(dir);
 }
 
+/*
+ * An observation and an event known at the same instant: the observation
+ * counts as known by the event, in backtest as in the daemon
+ * (daemon/alerting.c orders them so).  2025-11 (355) becomes known at the
+ * very instant the GL 13 easing does (seeded, known from its announcement,
+ * 2025-12-15 00:00 UTC): the baseline is 2025-09..11 (358.33), not
+ * 2025-08..10 (361.67).
+ */
+static void
+test_backtest_same_instant(void **state)
+{
+	const char	*db = "t_alerts_ctl_instant";
+	struct out	 o;
+	PGconn		*conn;
+	cJSON		*objs[16];
+	char		*dir = testproc_tmpdir(), *conf, *history;
+	size_t		 n, i, seen = 0;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	conf = test_config(dir, db);
+	history = xasprintf("%s/tests/fixtures/alerts/history.jsonl",
+	    getenv("POTASH_SOURCE_ROOT"));
+	{
+		const char *a[] = { "import", history, NULL };
+
+		ctl_expect(conf, a, 0, "15 observations: 15 stored");
+	}
+	testpg_exec(conn, "UPDATE potash.observations o SET known_at = "
+	    "CASE WHEN o.period = '2025-11-01 00:00+00' "
+	    "THEN timestamptz '2025-12-15 00:00+00' "
+	    "ELSE o.period + interval '40 days' END");
+	{
+		const char *a[] = { "backtest", "--rule", "easing", "--from",
+		    "2025-06-01", "--to", "2026-04-01", "--json", NULL };
+
+		ctl(&o, conf, NULL, a);
+		assert_int_equal(o.code, 0);
+		n = json_lines(o.text, objs, 16);
+		for (i = 0; i < n; i++) {
+			if (strcmp(json_str(objs[i], "to_state"),
+			    "firing") != 0)
+				continue;
+			seen++;
+			assert_true(fabs(json_num(objs[i], "baseline") -
+			    1075.0 / 3) < 1e-9);
+			assert_true(json_num(objs[i], "baseline_n") == 3);
+			assert_string_equal(json_str(objs[i], "baseline_from"),
+			    "2025-09-01T00:00:00.000000Z");
+		}
+		if (seen != 1)
+			fail_msg("%zu firings:\n%s", seen, o.text);
+		json_free(objs, n);
+		free(o.text);
+	}
+	free(history);
+	free(conf);
+	testd_rmdir(dir);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
 int
 main(void)
 {
@@ -770,6 +832,7 @@ main(void)
 		cmocka_unit_test(test_silence),
 		cmocka_unit_test(test_alerts_rules),
 		cmocka_unit_test(test_backtest),
+		cmocka_unit_test(test_backtest_same_instant),
 	};
 	int	rc;
 
