@@ -13,9 +13,11 @@
  * became known, and stores the transitions and the changed alert
  * instances with one potash.alert_apply_pending() statement, which also
  * dequeues exactly the runs and events it read: a run that commits after
- * a later one (two writers) is still evaluated.  The queue is also
- * looked at every 30 s without a kick, for what other writers stored
- * (potashctl import, another instance).  Timers (for,
+ * a later one (two writers) is still evaluated.  What other writers
+ * store (potashctl import, another instance) is announced on channel
+ * potash_alert_queue at their commit, which the daemon LISTENs to and
+ * answers with a kick; the queue is also looked at every 30 s without
+ * one, for what was announced while the daemon was not listening.  Timers (for,
  * keep_firing_for, stale) go the same way with nothing dequeued.  Every
  * query is queued on the daemon's non-blocking connection: the loop
  * never waits.

@@ -31,6 +31,7 @@
 #include "web/web.h"
 
 #define DAEMON_DRAIN_USEC	5000000
+#define DAEMON_ALERT_CHANNEL	"potash_alert_queue"	/* schema 0017 */
 
 struct daemon {
 	struct event_base	*base;
@@ -236,6 +237,16 @@ daemon_stop(struct daemon *d, int code)
 		event_base_loopexit(d->base, NULL);
 }
 
+/* Another writer committed runs or events for the alert engine. */
+static void
+daemon_pg_notify_cb(struct pg *pg, const char *channel, void *arg)
+{
+	struct daemon	*d = arg;
+
+	if (strcmp(channel, DAEMON_ALERT_CHANNEL) == 0 && d->alerting != NULL)
+		alerting_kick(d->alerting);
+}
+
 static void
 daemon_migrate_done_cb(int ok, int applied, const char *msg, void *arg)
 {
@@ -250,6 +261,11 @@ daemon_migrate_done_cb(int ok, int applied, const char *msg, void *arg)
 		else
 			log_info("schema: current");
 		writer_pg_ready(d->writer);
+		/* Runs and events other writers queue for the alert engine
+		 * are announced at their commit (schema 0017). */
+		if (pg_query_simple(d->pg, "LISTEN " DAEMON_ALERT_CHANNEL,
+		    NULL, NULL) == -1)
+			log_warnx("alerts: database connection lost");
 		/* Alerting starts once its lock is ours (feedlock). */
 		notifier_pg_ready(d->notifier);
 		/* Feeds start once their validators are known; after a
@@ -464,6 +480,7 @@ daemon_new(struct config *config, int verbosity)
 
 	daemon_pg_params(config, &params);
 	d->pg = pg_new(d->base, &params, daemon_pg_state_cb, d);
+	pg_set_notify(d->pg, daemon_pg_notify_cb, d);
 	d->writer = daemon_writer_new(d);
 	d->alerting = alerting_new(d->base, d->pg, config->rules,
 	    config->nrules);

@@ -48,6 +48,8 @@ struct pg {
 	uint64_t		 retry_max;
 	pg_state_cb		 state_cb;
 	void			*arg;
+	pg_notify_cb		 notify_cb;
+	void			*notify_arg;
 
 	PGconn			*conn;
 	enum pg_state		 state;
@@ -288,6 +290,23 @@ pg_lost(struct pg *pg, const char *why)
 	pg_set_state(pg, PG_DISCONNECTED, pg->error);
 }
 
+/* Hands the notifications read so far to their callback; -1 if one of
+ * them dropped the connection. */
+static int
+pg_notifies(struct pg *pg)
+{
+	PGnotify	*n;
+
+	while ((n = PQnotifies(pg->conn)) != NULL) {
+		if (pg->notify_cb != NULL)
+			pg->notify_cb(pg, n->relname, pg->notify_arg);
+		PQfreemem(n);
+		if (pg->conn == NULL || pg->state != PG_CONNECTED)
+			return (-1);
+	}
+	return (0);
+}
+
 static void
 pg_read_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -299,7 +318,6 @@ pg_read_cb(evutil_socket_t fd, short what, void *arg)
 		pg_lost(pg, PQerrorMessage(pg->conn));
 		return;
 	}
-	/* Notices and notifications need no handling yet; drain them. */
 	while (pg->busy && !PQisBusy(pg->conn)) {
 		res = PQgetResult(pg->conn);
 		if (res != NULL && PQresultStatus(res) == PGRES_COPY_IN) {
@@ -333,6 +351,8 @@ pg_read_cb(evutil_socket_t fd, short what, void *arg)
 			return;
 		pg_next(pg);
 	}
+	if (pg_notifies(pg) == -1)
+		return;
 	if (PQstatus(pg->conn) == CONNECTION_BAD)
 		pg_lost(pg, PQerrorMessage(pg->conn));
 }
@@ -532,6 +552,13 @@ pg_connect(struct pg *pg)
 	pg->ev_conn = event_new(pg->base, PQsocket(pg->conn), EV_WRITE,
 	    pg_poll_cb, pg);
 	event_add(pg->ev_conn, NULL);
+}
+
+void
+pg_set_notify(struct pg *pg, pg_notify_cb cb, void *arg)
+{
+	pg->notify_cb = cb;
+	pg->notify_arg = arg;
 }
 
 void

@@ -8,7 +8,8 @@
  * jitter.  Queries run one at a time in submission order; each completes
  * with exactly one callback: the final result (the first error result if any
  * statement failed), or NULL if the connection was lost or the pg was freed
- * before the query finished.  Nothing here ever blocks the loop.
+ * before the query finished.  Notifications (LISTEN) go to one callback
+ * with their channel.  Nothing here ever blocks the loop.
  */
 #ifndef STORE_PG_H
 #define STORE_PG_H
@@ -40,10 +41,14 @@ typedef void	(*pg_state_cb)(struct pg *, enum pg_state, const char *,
 		    void *);
 /* res is owned by pg and cleared after the callback returns. */
 typedef void	(*pg_result_cb)(struct pg *, PGresult *, void *);
+/* A notification arrived on channel (a LISTEN of ours). */
+typedef void	(*pg_notify_cb)(struct pg *, const char *, void *);
 
 /* Copies params.  Returns the new connection, not yet started. */
 struct pg	*pg_new(struct event_base *, const struct pg_params *,
 		    pg_state_cb, void *);
+/* Where notifications go (NULL: they are dropped). */
+void		 pg_set_notify(struct pg *, pg_notify_cb, void *);
 /* Fails queued queries with NULL results, then closes and frees. */
 void		 pg_free(struct pg *);
 /* Starts connecting now. */
