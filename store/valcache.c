@@ -54,6 +54,7 @@ struct valcache {
 	struct vcents	  lru;		/* least recently used first */
 	int64_t		  epoch;
 	uint64_t	  gen;		/* the open (or last) transaction */
+	int		  trust;	/* rely on entries from before it */
 	int		  relies;
 	uint64_t	 *seen;		/* the filter of first sightings */
 	size_t		  seen_bits;	/* a power of two */
@@ -262,9 +263,10 @@ valcache_seen(struct valcache *vc, uint64_t h)
 }
 
 void
-valcache_tx_begin(struct valcache *vc)
+valcache_tx_begin(struct valcache *vc, int trust)
 {
 	vc->gen++;
+	vc->trust = trust;
 	vc->relies = 0;
 }
 
@@ -298,7 +300,7 @@ valcache_tx_row(struct valcache *vc, size_t b, const char *kp, size_t kplen,
 		}
 		*superseded = 1;
 	}
-	if ((mine || vc->epoch != 0) && e->vlen == vlen &&
+	if ((mine || (vc->epoch != 0 && vc->trust)) && e->vlen == vlen &&
 	    memcmp(e->val, val, vlen) == 0) {
 		if (!mine)
 			vc->relies = 1;
@@ -330,18 +332,20 @@ valcache_tx_relies(const struct valcache *vc)
 	return (vc->relies);
 }
 
-void
+int
 valcache_tx_commit(struct valcache *vc, int64_t epoch)
 {
 	struct vcent	*e, *next;
+	int		 gap;
 
 	if (epoch <= 0) {
 		valcache_clear(vc);
-		return;
+		return (1);
 	}
 	/* Someone else changed observations since: only what this
 	 * transaction set is known. */
-	if (vc->epoch == 0 || epoch - 1 != vc->epoch)
+	gap = vc->epoch != 0 && epoch - 1 != vc->epoch;
+	if (vc->epoch == 0 || gap)
 		for (e = TAILQ_FIRST(&vc->lru); e != NULL; e = next) {
 			next = TAILQ_NEXT(e, lru);
 			if (e->gen != vc->gen)
@@ -349,4 +353,5 @@ valcache_tx_commit(struct valcache *vc, int64_t epoch)
 		}
 	vc->epoch = epoch;
 	vc->relies = 0;
+	return (gap);
 }

@@ -42,8 +42,13 @@ int64_t		 valcache_epoch(const struct valcache *);
 size_t		 valcache_count(const struct valcache *);
 size_t		 valcache_bytes(const struct valcache *);
 
-/* Starts a transaction. */
-void		 valcache_tx_begin(struct valcache *);
+/*
+ * Starts a transaction.  Unless trust is set, entries from before it are
+ * not relied on (only learned and updated): the writer distrusts them for
+ * a while after someone else changed observations, so that a second
+ * writer busy beside it does not make one transaction in two fail.
+ */
+void		 valcache_tx_begin(struct valcache *, int trust);
 /*
  * Row of batch b (the batch's number in the transaction, from 1): kp is
  * "key\tperiod" (kplen bytes), val the value (vlen bytes).  Returns 1 if
@@ -67,7 +72,8 @@ int		 valcache_tx_relies(const struct valcache *);
  * The transaction committed and store_batches() answered epoch.  Entries
  * it set hold; the others hold only if nothing else changed observations
  * since the table's epoch (epoch - 1 is it), else they are forgotten.
+ * Returns 1 if someone else had (or the epoch is unknown), else 0.
  */
-void		 valcache_tx_commit(struct valcache *, int64_t epoch);
+int		 valcache_tx_commit(struct valcache *, int64_t epoch);
 
 #endif

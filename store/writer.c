@@ -62,6 +62,7 @@
 #define WRITER_SQLSTATE_STALE	"PW001"		/* see 0013_store_batches.sql */
 #define WRITER_SQLSTATE_VALUES	"PW002"		/* 0015_observations_epoch.sql */
 #define WRITER_VALUE_CACHE	(8u * 1024 * 1024)	/* bytes, by default */
+#define WRITER_VALUE_QUIET	60000000	/* usec, by default */
 #define WRITER_STORE_SQL	"SELECT batch, feed_run_id, stored, unchanged, " \
 	"revised, duplicate, events_new, series_key, series_id, epoch, " \
 	"obs_epoch FROM potash.store_batches($1, $2, $3, $4)"
@@ -85,6 +86,14 @@ writer_tv(uint64_t usec)
 	tv.tv_sec = (time_t)(usec / 1000000);
 	tv.tv_usec = (suseconds_t)(usec % 1000000);
 	return (tv);
+}
+
+/* Someone else writes observations: rely on nothing remembered for a
+ * while (learning goes on), rather than fail transactions that did. */
+static void
+writer_values_distrust(struct writer *w)
+{
+	w->values_distrust = writer_now() + w->params.value_cache_quiet;
 }
 
 static void
@@ -149,6 +158,8 @@ writer_new(struct event_base *base, struct pg *pg,
 		w->params.batch_max = 10000;
 	if (w->params.memory_max == 0)
 		w->params.memory_max = 64u * 1024 * 1024;
+	if (w->params.value_cache_quiet == 0)
+		w->params.value_cache_quiet = WRITER_VALUE_QUIET;
 	TAILQ_INIT(&w->memq);
 	TAILQ_INIT(&w->txq);
 	buf_init(&w->tx_copy, 0);
@@ -324,7 +335,8 @@ writer_tx_values_commit(struct writer *w)
 			writer_values_forget(w, "a batch was stored before");
 			return;
 		}
-	valcache_tx_commit(w->values, w->tx_obs_epoch);
+	if (valcache_tx_commit(w->values, w->tx_obs_epoch))
+		writer_values_distrust(w);
 }
 
 static void
@@ -567,7 +579,8 @@ writer_tx_start(struct writer *w)
 	w->tx_sqlstate[0] = '\0';
 	seriescache_tx_begin(w->cache);
 	if (w->values != NULL)
-		valcache_tx_begin(w->values);
+		valcache_tx_begin(w->values,
+		    writer_now() >= w->values_distrust);
 	w->tx_obs_epoch = 0;
 	w->stats.transactions++;
 	TAILQ_FOREACH(r, &w->txq, entry) {
@@ -692,6 +705,8 @@ writer_tx_end(struct writer *w)
 
 	/* Our cache named a series by an id that no longer has its key:
 	 * forget the cache and send keys, now. */
+	if (strcmp(w->tx_sqlstate, WRITER_SQLSTATE_VALUES) == 0)
+		writer_values_distrust(w);
 	if (strcmp(w->tx_sqlstate, WRITER_SQLSTATE_STALE) == 0 ||
 	    strcmp(w->tx_sqlstate, WRITER_SQLSTATE_VALUES) == 0) {
 		writer_cache_forget(w, w->tx_error);

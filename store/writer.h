@@ -22,7 +22,8 @@
  * that comes again unchanged is left out of the stage and only counted
  * (known_unchanged), as long as nobody else changed observations since
  * (potash.observations_epoch; else the database refuses the transaction
- * with PW002 and the writer forgets them and sends everything again).
+ * with PW002 and the writer forgets them and sends everything again); for
+ * value_cache_quiet after another writer wrote, they are not relied on.
  * A transaction cut by a lost connection is
  * retried; its batches (and everything queued in memory) move to the
  * spool.  At the spool's cap the newest batch is dropped, counted and
@@ -50,6 +51,9 @@ struct writer_params {
 	size_t		 memory_max;	/* bytes queued in memory, then spool */
 	size_t		 value_cache_max; /* bytes; 0: the default, 8 MiB */
 	int		 value_cache_off; /* remember no values */
+	uint64_t	 value_cache_quiet; /* usec remembered values are not
+					     relied on after another writer
+					     wrote; 0: the default, 60 s */
 };
 
 struct writer_stats {

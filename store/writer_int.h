@@ -69,6 +69,7 @@ struct writer {
 	struct seriescache	*cache;
 	struct valcache		*values;	/* NULL: none */
 	int64_t			 tx_obs_epoch;	/* store_batches answered */
+	uint64_t		 values_distrust; /* until then (monotonic) */
 
 	struct event		*ev_delay;
 	struct event		*ev_retry;

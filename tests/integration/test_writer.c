@@ -35,6 +35,7 @@
 #include "util/xmalloc.h"
 
 #define ROWS	10
+#define QUIET_MS 1000	/* value_cache_quiet of the writers here */
 
 struct harness {
 	const char		*db;
@@ -94,6 +95,7 @@ h_open_capped(struct harness *h, const char *db, const char *dir,
 	wp.spool_max = cap;
 	wp.batch_max = 35;
 	wp.batch_delay = 5000;
+	wp.value_cache_quiet = QUIET_MS * 1000;
 	h->w = writer_new(h->base, h->pg, &wp, err, sizeof(err));
 	if (h->w == NULL)
 		fail_msg("writer_new: %s", err);
@@ -933,7 +935,8 @@ submit_known(struct harness *h, const char *a1)
  * Values the writer knows unchanged are counted without being sent; when
  * another connection changed observations meanwhile, the database refuses
  * what relied on them (PW002) and the writer sends everything again, so
- * the change back to the polled value is a revision, not "unchanged".
+ * the change back to the polled value is a revision, not "unchanged"; it
+ * then relies on nothing it remembers for value_cache_quiet.
  */
 static void
 test_known_values(void **state)
@@ -990,15 +993,28 @@ test_known_values(void **state)
 	assert_string_equal(v, "1,99,1");
 	free(v);
 
-	/* Learned again; a changed value goes, the others are known. */
+	/* For a while after that, what the writer remembers is learned but
+	 * not relied on: the same values go to the database again, and no
+	 * transaction fails for them. */
+	submit_known(&h, "1");
+	h_until_committed(&h, 5, 20000);
+	assert_int_equal(writer_stats(h.w)->obs_known_unchanged, 4);
+	assert_int_equal(writer_stats(h.w)->transactions_failed, failed + 1);
+	v = testpg_value(conn, "SELECT observations_unchanged::text FROM "
+	    "potash.feed_runs ORDER BY id DESC LIMIT 1");
+	assert_string_equal(v, "4");
+	free(v);
+
+	/* Then it is again; a changed value goes, the others are known. */
+	testd_loop(h.base, QUIET_MS + 200);
 	submit_known(&h, "1");
 	submit_known(&h, "5");
-	h_until_committed(&h, 6, 20000);
+	h_until_committed(&h, 7, 20000);
 	assert_int_equal(writer_stats(h.w)->obs_known_unchanged, 4 + 4 + 3);
 	v = testpg_value(conn, "SELECT string_agg(observations_stored || '/' "
 	    "|| observations_unchanged || '/' || observations_revised, ',' "
 	    "ORDER BY id) FROM potash.feed_runs WHERE id > (SELECT min(id) + "
-	    "3 FROM potash.feed_runs)");
+	    "4 FROM potash.feed_runs)");
 	assert_string_equal(v, "0/4/0,0/3/1");
 	free(v);
 	assert_int_equal(testd_count(conn, "SELECT count(*) FROM "
@@ -1013,7 +1029,7 @@ test_known_values(void **state)
 	    "period, value) SELECT id, '2025-03-01', 7 FROM potash.series "
 	    "WHERE key = 'known/b'");
 	submit_known(&h, "5");
-	h_until_committed(&h, 7, 20000);
+	h_until_committed(&h, 8, 20000);
 	assert_int_equal(writer_stats(h.w)->obs_known_unchanged, 4 + 4 + 3);
 	v = testpg_value(conn, "SELECT observations_unchanged::text FROM "
 	    "potash.feed_runs ORDER BY id DESC LIMIT 1");

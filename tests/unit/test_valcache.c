@@ -37,7 +37,7 @@ learn(struct valcache *vc, const char *kp, const char *val, int64_t epoch)
 {
 	int	sup;
 
-	valcache_tx_begin(vc);
+	valcache_tx_begin(vc, 1);
 	assert_int_equal(row(vc, 1, kp, val, &sup), 0);
 	row(vc, 2, kp, val, &sup);
 	valcache_tx_commit(vc, epoch);
@@ -52,7 +52,7 @@ test_valcache_learns_at_commit(void **state)
 	(void)state;
 	assert_int_equal(valcache_epoch(vc), 0);
 	/* The first time only the filter notes it. */
-	valcache_tx_begin(vc);
+	valcache_tx_begin(vc, 1);
 	assert_int_equal(row(vc, 1, "fred/P\t2025-01-01", "104.5", &sup), 0);
 	assert_int_equal(sup, 0);
 	assert_int_equal(valcache_tx_relies(vc), 0);
@@ -60,13 +60,13 @@ test_valcache_learns_at_commit(void **state)
 	assert_int_equal(valcache_epoch(vc), 5);
 	assert_int_equal(valcache_count(vc), 0);
 	/* The second time it is sent and remembered. */
-	valcache_tx_begin(vc);
+	valcache_tx_begin(vc, 1);
 	assert_int_equal(row(vc, 1, "fred/P\t2025-01-01", "104.5", &sup), 0);
 	valcache_tx_commit(vc, 6);
 	assert_int_equal(valcache_count(vc), 1);
 
 	/* The same text again: left out, relying on epoch 6. */
-	valcache_tx_begin(vc);
+	valcache_tx_begin(vc, 1);
 	assert_int_equal(row(vc, 1, "fred/P\t2025-01-01", "104.5", &sup), 1);
 	assert_int_equal(valcache_tx_relies(vc), 1);
 	/* An equal number in other text goes to the database. */
@@ -81,12 +81,12 @@ test_valcache_learns_at_commit(void **state)
 
 	/* A rollback: the writer clears; nothing is known any more, but the
 	 * filter remembers the sighting. */
-	valcache_tx_begin(vc);
+	valcache_tx_begin(vc, 1);
 	assert_int_equal(row(vc, 1, "fred/P\t2025-01-01", "999", &sup), 0);
 	valcache_clear(vc);
 	assert_int_equal(valcache_count(vc), 0);
 	assert_int_equal(valcache_epoch(vc), 0);
-	valcache_tx_begin(vc);
+	valcache_tx_begin(vc, 1);
 	assert_int_equal(row(vc, 1, "fred/P\t2025-01-01", "104.5", &sup), 0);
 	valcache_tx_commit(vc, 9);
 	assert_int_equal(valcache_count(vc), 1);
@@ -106,11 +106,11 @@ test_valcache_epoch_gap(void **state)
 
 	/* Someone else wrote between (12 - 1 != 10): only what this
 	 * transaction set is still known. */
-	valcache_tx_begin(vc);
+	valcache_tx_begin(vc, 1);
 	assert_int_equal(row(vc, 1, "a\t2025-01-01", "1", &sup), 1);
 	valcache_tx_commit(vc, 12);
 	assert_int_equal(valcache_count(vc), 1);
-	valcache_tx_begin(vc);
+	valcache_tx_begin(vc, 1);
 	assert_int_equal(row(vc, 1, "b\t2025-01-01", "2", &sup), 0);
 	assert_int_equal(row(vc, 1, "a\t2025-01-01", "1", &sup), 1);
 	valcache_tx_commit(vc, 13);
@@ -118,7 +118,7 @@ test_valcache_epoch_gap(void **state)
 
 	/* No epoch answered (another transaction was writing): nothing can
 	 * be trusted. */
-	valcache_tx_begin(vc);
+	valcache_tx_begin(vc, 1);
 	row(vc, 1, "a\t2025-01-01", "1", &sup);
 	valcache_tx_commit(vc, 0);
 	assert_int_equal(valcache_count(vc), 0);
@@ -134,7 +134,7 @@ test_valcache_same_transaction(void **state)
 	int		 sup;
 
 	(void)state;
-	valcache_tx_begin(vc);
+	valcache_tx_begin(vc, 1);
 	assert_int_equal(row(vc, 1, "k\t2025-01-01", "7", &sup), 0);
 	assert_int_equal(row(vc, 2, "k\t2025-01-01", "7", &sup), 0);
 	/* The next batch brings the same: the database will have it from
@@ -155,7 +155,7 @@ test_valcache_repeat_in_batch(void **state)
 
 	(void)state;
 	learn(vc, "k\t2025-01-01", "7", 2);
-	valcache_tx_begin(vc);
+	valcache_tx_begin(vc, 1);
 	/* Left out, then superseded by a change in the same batch: the
 	 * first is taken back, the second goes. */
 	assert_int_equal(row(vc, 1, "k\t2025-01-01", "7", &sup), 1);
@@ -181,7 +181,7 @@ test_valcache_forget(void **state)
 	(void)state;
 	learn(vc, "k\t2025-01-01", "7", 2);
 	assert_int_equal(valcache_count(vc), 1);
-	valcache_tx_begin(vc);
+	valcache_tx_begin(vc, 1);
 	valcache_tx_forget(vc, S("k\t2025-01-01"));
 	valcache_tx_forget(vc, S("never\t2025-01-01"));
 	assert_int_equal(valcache_count(vc), 0);
@@ -208,7 +208,7 @@ test_valcache_cap(void **state)
 	n = valcache_count(vc);
 	assert_true(n > 10 && n < 1000);
 	/* The newest are kept, the oldest dropped; long values exactly. */
-	valcache_tx_begin(vc);
+	valcache_tx_begin(vc, 1);
 	assert_int_equal(row(vc, 1, "series/999\t2025-01-01",
 	    "999.123456789012345678901234", &sup), 1);
 	assert_int_equal(row(vc, 1, "series/0\t2025-01-01",
@@ -218,7 +218,7 @@ test_valcache_cap(void **state)
 	/* A transaction with more rows than fit drops everything older,
 	 * keeps what it set first (later rows compare with it) and does
 	 * not remember the rest. */
-	valcache_tx_begin(vc);
+	valcache_tx_begin(vc, 1);
 	for (i = 0; i < 300; i++) {
 		snprintf(kp, sizeof(kp), "big/%zu\t2025-01-01", i);
 		assert_int_equal(row(vc, 1, kp, "1", &sup), 0);
@@ -234,6 +234,30 @@ test_valcache_cap(void **state)
 	valcache_free(vc);
 }
 
+/* Without trust, entries from before the transaction are not relied on,
+ * but still updated; the transaction's own are. */
+static void
+test_valcache_distrust(void **state)
+{
+	struct valcache	*vc = valcache_new(1024 * 1024);
+	int		 sup;
+
+	(void)state;
+	learn(vc, "k\t2025-01-01", "7", 2);
+	valcache_tx_begin(vc, 0);
+	assert_int_equal(row(vc, 1, "k\t2025-01-01", "7", &sup), 0);
+	assert_int_equal(valcache_tx_relies(vc), 0);
+	assert_int_equal(row(vc, 2, "k\t2025-01-01", "7", &sup), 1);
+	assert_int_equal(valcache_tx_relies(vc), 0);
+	assert_int_equal(valcache_tx_commit(vc, 3), 0);
+	/* A gap is answered as such. */
+	valcache_tx_begin(vc, 1);
+	assert_int_equal(row(vc, 1, "k\t2025-01-01", "7", &sup), 1);
+	assert_int_equal(valcache_tx_commit(vc, 9), 1);
+	assert_int_equal(valcache_count(vc), 1);
+	valcache_free(vc);
+}
+
 /* Data that streams by once pushes nothing out. */
 static void
 test_valcache_streaming(void **state)
@@ -246,14 +270,14 @@ test_valcache_streaming(void **state)
 	(void)state;
 	learn(vc, "hot\t2025-01-01", "1", 1);
 	for (i = 0; i < 5000; i++) {
-		valcache_tx_begin(vc);
+		valcache_tx_begin(vc, 1);
 		snprintf(kp, sizeof(kp), "once/%zu\t2025-01-01", i);
 		assert_int_equal(row(vc, 1, kp, "2", &sup), 0);
 		valcache_tx_commit(vc, (int64_t)i + 2);
 	}
 	/* A few may pass the filter on bits others set. */
 	assert_true(valcache_count(vc) < 10);
-	valcache_tx_begin(vc);
+	valcache_tx_begin(vc, 1);
 	assert_int_equal(row(vc, 1, "hot\t2025-01-01", "1", &sup), 1);
 	valcache_free(vc);
 }
@@ -268,6 +292,7 @@ main(void)
 		cmocka_unit_test(test_valcache_repeat_in_batch),
 		cmocka_unit_test(test_valcache_forget),
 		cmocka_unit_test(test_valcache_cap),
+		cmocka_unit_test(test_valcache_distrust),
 		cmocka_unit_test(test_valcache_streaming),
 	};
 
