@@ -480,6 +480,23 @@ test_schema_grants(void **state)
 	test_schema_exec(conn,
 	    "INSERT INTO potash.feed_state (feed, etag) VALUES ('f', '\"1\"')"
 	    " ON CONFLICT (feed) DO UPDATE SET etag = EXCLUDED.etag");
+	/* The daemon's writer's calls, as the writer: a staged value, then
+	 * a batch whose two values were known unchanged (0015). */
+	test_schema_exec(conn, "CREATE TEMP TABLE writer_stage (b int NOT "
+	    "NULL, series_id bigint, series_key text, period timestamptz NOT "
+	    "NULL, value numeric NOT NULL, unit text, seq int, known_at "
+	    "timestamptz) ON COMMIT DELETE ROWS");
+	test_schema_exec(conn, "BEGIN");
+	test_schema_exec(conn, "INSERT INTO pg_temp.writer_stage VALUES (1, "
+	    "NULL, 'grant/b', '2025-07-01 00:00:00+00', 5, 't', 1, NULL)");
+	test_schema_expect(conn, "SELECT format('%s/%s/%s', stored, "
+	    "unchanged, revised) FROM potash.store_batches('[{\"id\": \"g1\", "
+	    "\"feed\": \"f\"}]', NULL, NULL, NULL) WHERE batch = 1", "1/0/0");
+	test_schema_exec(conn, "COMMIT");
+	test_schema_expect(conn, "SELECT format('%s/%s/%s', stored, "
+	    "unchanged, revised) FROM potash.store_batches('[{\"id\": \"g2\", "
+	    "\"feed\": \"f\", \"known_unchanged\": 2}]', NULL, NULL, NULL)",
+	    "0/2/0");
 	test_schema_exec(conn, "RESET ROLE");
 	test_schema_exec(conn, "DISCARD TEMP");
 
