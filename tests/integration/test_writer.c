@@ -1045,6 +1045,48 @@ test_known_values(void **state)
 	testpg_drop(conn, db);
 }
 
+/*
+ * A series re-keyed behind the writer's back: values it remembers under
+ * the old key are not taken as stored under it (the rename is a change
+ * of observations' meaning, schema 0018), so the next poll stores them
+ * under a new series with that key.
+ */
+static void
+test_known_values_rekey(void **state)
+{
+	const char	*db = "t_writer_rekey";
+	struct harness	 h;
+	PGconn		*conn;
+	char		*dir = testproc_tmpdir(), *v;
+	int		 i;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	h_open(&h, db, dir, 1);
+	h_until_idle(&h, 10000);
+	for (i = 1; i <= 3; i++) {
+		submit_known(&h, "1");
+		h_until_committed(&h, (uint64_t)i, 20000);
+	}
+	assert_int_equal(writer_stats(h.w)->obs_known_unchanged, 4);
+	testpg_exec(conn, "UPDATE potash.series SET key = 'known/renamed' "
+	    "WHERE key = 'known/a'");
+	testd_loop(h.base, QUIET_MS + 200);
+	submit_known(&h, "1");
+	h_until_committed(&h, 4, 20000);
+	assert_int_equal(writer_stats(h.w)->batches_rejected, 0);
+	v = testpg_value(conn, "SELECT string_agg(s.key || '=' || n, ',' "
+	    "ORDER BY s.key) FROM (SELECT series_id, count(*) AS n FROM "
+	    "potash.observations GROUP BY 1) o JOIN potash.series s ON s.id "
+	    "= o.series_id");
+	assert_string_equal(v, "known/a=2,known/b=2,known/renamed=2");
+	free(v);
+	h_close(&h);
+	testd_rmdir(dir);
+	free(dir);
+	testpg_drop(conn, db);
+}
+
 int
 main(void)
 {
@@ -1062,6 +1104,7 @@ main(void)
 		cmocka_unit_test(test_series_cache),
 		cmocka_unit_test(test_series_from_elsewhere),
 		cmocka_unit_test(test_known_values),
+		cmocka_unit_test(test_known_values_rekey),
 	};
 	int	rc;
 
