@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * writer_int: the writer's state, shared by the files that make it up
- * (writer.c: transactions, connection and drain; writer_accept.c: what
- * becomes of a submitted batch).  Not for use outside store/writer*.c.
+ * (writer.c: transactions started and ended, connection and drain;
+ * writer_send.c: one transaction built, sent and answered;
+ * writer_accept.c: what becomes of a submitted batch).  Not for use
+ * outside store/writer*.c.
  */
 #ifndef STORE_WRITER_INT_H
 #define STORE_WRITER_INT_H
@@ -92,5 +94,13 @@ void		 writer_rec_free(struct wrec *);
 void		 writer_kick(struct writer *);
 /* Moves the whole memory queue to the spool, oldest first. */
 void		 writer_spill(struct writer *);
+/* Decodes a memory record's header; logs and counts it if unreadable
+ * (the caller frees it).  Returns 0 or -1.  (writer_send.c) */
+int		 writer_rec_decode(struct writer *, struct wrec *);
+/* Builds and queues the transaction of txq (writer_send.c): 0, -1 if not
+ * connected, -2 (tx_error set) if a record cannot be read. */
+int		 writer_tx_send(struct writer *);
+/* Ends the transaction: success, lost connection or database error. */
+void		 writer_tx_end(struct writer *);
 
 #endif
