@@ -597,6 +597,10 @@ writer_stats(struct writer *w)
 {
 	w->stats.spool_bytes = spool_bytes(w->spool);
 	w->stats.spool_pending = spool_pending(w->spool);
+	if (w->values != NULL) {
+		w->stats.known_values = valcache_count(w->values);
+		w->stats.known_values_bytes = valcache_bytes(w->values);
+	}
 	return (&w->stats);
 }
 

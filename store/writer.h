@@ -73,6 +73,8 @@ struct writer_stats {
 	uint64_t	last_latency_usec;	/* accepted -> committed */
 	uint64_t	spool_bytes;
 	uint64_t	spool_pending;
+	uint64_t	known_values;		/* in the value cache */
+	uint64_t	known_values_bytes;
 };
 
 struct writer_counts {

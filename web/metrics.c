@@ -363,6 +363,12 @@ metrics_writer(struct buf *b, const struct metrics *m,
 	metrics_printf(b, "potashd_writer_batch_latency_seconds_count %"
 	    PRIu64 "\n", m->latency_count);
 
+	metrics_gauge(b, "potashd_writer_known_values",
+	    "Values the writer remembers as current (value_cache_size).",
+	    (double)w->known_values);
+	metrics_gauge(b, "potashd_writer_known_values_bytes",
+	    "Memory the remembered values take, with their index and filter.",
+	    (double)w->known_values_bytes);
 	metrics_gauge(b, "potashd_spool_bytes",
 	    "Size of the disk spool that holds batches while PostgreSQL is "
 	    "unusable.", (double)w->spool_bytes);

@@ -548,6 +548,12 @@ test_metrics(void **state)
 	assert_non_null(strstr(r.body, "# TYPE potashd_event_loop_lag_seconds "
 	    "gauge\n"));
 	assert_non_null(strstr(r.body, "potashd_spool_bytes "));
+	assert_non_null(strstr(r.body, "potashd_writer_known_values "));
+	v = sample(r.body, "potashd_writer_known_values_bytes ");
+	assert_true(atof(v) > 0);
+	free(v);
+	assert_non_null(strstr(r.body,
+	    "potashd_observations_known_unchanged_total "));
 	assert_non_null(strstr(r.body, "potashd_database_reconnects_total "));
 	assert_non_null(strstr(r.body, "potashd_notification_attempts_total "));
 	assert_non_null(strstr(r.body, "potashd_start_time_seconds "));
