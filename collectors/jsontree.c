@@ -280,71 +280,43 @@ jsontree_link(cJSON *p, cJSON **last, cJSON *c)
 	*last = c;
 }
 
+/*
+ * Reads an array (type cJSON_Array, closed by ']') or an object
+ * (cJSON_Object, '}', each member a name, ':' and a value) at s[i].
+ */
 static int
-jsontree_array(struct jsontree *jt, cJSON *n)
+jsontree_container(struct jsontree *jt, cJSON *n, int type, char close)
 {
 	cJSON	*c, *last = NULL;
 
-	n->type = cJSON_Array;
+	n->type = type;
 	if (++jt->depth > FEEDJSON_DEPTH_MAX)
 		return (-1);
 	jt->i++;
 	jsontree_ws(jt);
-	if (jt->i < jt->len && jt->s[jt->i] == ']')
+	if (jt->i < jt->len && jt->s[jt->i] == close)
 		goto end;
 	for (;;) {
+		if (type == cJSON_Object &&
+		    (jt->i >= jt->len || jt->s[jt->i] != '"'))
+			return (-1);
 		c = jsontree_node(jt);
+		if (type == cJSON_Object) {
+			if (jsontree_string(jt, &c->string) == -1)
+				return (-1);
+			jsontree_ws(jt);
+			if (jt->i >= jt->len || jt->s[jt->i] != ':')
+				return (-1);
+			jt->i++;
+			jsontree_ws(jt);
+		}
 		if (jsontree_value(jt, c) == -1)
 			return (-1);
 		jsontree_link(n, &last, c);
 		jsontree_ws(jt);
 		if (jt->i >= jt->len)
 			return (-1);
-		if (jt->s[jt->i] == ']')
-			break;
-		if (jt->s[jt->i] != ',')
-			return (-1);
-		jt->i++;
-		jsontree_ws(jt);
-	}
-end:
-	if (n->child != NULL)
-		n->child->prev = last;
-	jt->i++;
-	jt->depth--;
-	return (0);
-}
-
-static int
-jsontree_object(struct jsontree *jt, cJSON *n)
-{
-	cJSON	*c, *last = NULL;
-
-	n->type = cJSON_Object;
-	if (++jt->depth > FEEDJSON_DEPTH_MAX)
-		return (-1);
-	jt->i++;
-	jsontree_ws(jt);
-	if (jt->i < jt->len && jt->s[jt->i] == '}')
-		goto end;
-	for (;;) {
-		if (jt->i >= jt->len || jt->s[jt->i] != '"')
-			return (-1);
-		c = jsontree_node(jt);
-		if (jsontree_string(jt, &c->string) == -1)
-			return (-1);
-		jsontree_ws(jt);
-		if (jt->i >= jt->len || jt->s[jt->i] != ':')
-			return (-1);
-		jt->i++;
-		jsontree_ws(jt);
-		if (jsontree_value(jt, c) == -1)
-			return (-1);
-		jsontree_link(n, &last, c);
-		jsontree_ws(jt);
-		if (jt->i >= jt->len)
-			return (-1);
-		if (jt->s[jt->i] == '}')
+		if (jt->s[jt->i] == close)
 			break;
 		if (jt->s[jt->i] != ',')
 			return (-1);
@@ -373,9 +345,9 @@ jsontree_value(struct jsontree *jt, cJSON *n)
 		n->type = cJSON_String;
 		return (jsontree_string(jt, &n->valuestring));
 	case '{':
-		return (jsontree_object(jt, n));
+		return (jsontree_container(jt, n, cJSON_Object, '}'));
 	case '[':
-		return (jsontree_array(jt, n));
+		return (jsontree_container(jt, n, cJSON_Array, ']'));
 	case 't':
 		if (left < 4 || memcmp(p, "true", 4) != 0)
 			return (-1);
