@@ -262,12 +262,13 @@ writer_tx_values_commit(struct writer *w)
 static void
 writer_tx_start(struct writer *w)
 {
-	struct wrec	*r, *next;
+	struct wrec	*r;
 	const void	*data;
-	size_t		 len, rows = 0, n = 0;
+	size_t		 len, rows = 0;
 	char		 err[256];
 	int		 rv;
 
+	w->ntxv = 0;
 	if (spool_pending(w->spool) > 0) {
 		rv = spool_peek(w->spool, &data, &len);
 		if (rv != 0) {
@@ -292,38 +293,20 @@ writer_tx_start(struct writer *w)
 		r->decoded = 1;
 		r->rows = r->meta.rows;
 		w->tx_spool_rec = data;
-		TAILQ_INSERT_TAIL(&w->txq, r, entry);
+		writer_tx_add(w, r);
 		w->tx_from_spool = 1;
 	} else {
+		w->tx_from_spool = 0;
 		while ((r = TAILQ_FIRST(&w->memq)) != NULL) {
 			if (rows > 0 && (w->one_at_a_time ||
 			    rows + r->rows > w->params.batch_max))
 				break;
-			TAILQ_REMOVE(&w->memq, r, entry);
-			w->mem_bytes -= r->len;
-			w->mem_rows -= r->rows;
-			TAILQ_INSERT_TAIL(&w->txq, r, entry);
 			rows += r->rows;
-		}
-		w->tx_from_spool = 0;
-		/* Memory records were encoded here: they decode. */
-		for (r = TAILQ_FIRST(&w->txq); r != NULL; r = next) {
-			next = TAILQ_NEXT(r, entry);
-			if (writer_rec_decode(w, r) == -1) {
-				TAILQ_REMOVE(&w->txq, r, entry);
-				writer_rec_free(r);
-			}
+			(void)writer_tx_take(w);
 		}
 	}
 	if (TAILQ_EMPTY(&w->txq))
 		return;
-	TAILQ_FOREACH(r, &w->txq, entry)
-		n++;
-	if (n > w->ntxv_cap) {
-		w->ntxv_cap = n;
-		w->txv = xreallocarray(w->txv, n, sizeof(*w->txv));
-	}
-	w->ntxv = n;
 
 	w->in_tx = 1;
 	w->tx_lost = 0;
@@ -336,10 +319,6 @@ writer_tx_start(struct writer *w)
 		    writer_now() >= w->values_distrust);
 	w->tx_obs_epoch = 0;
 	w->stats.transactions++;
-	TAILQ_FOREACH(r, &w->txq, entry) {
-		r->stored = 0;
-		memset(&r->counts, 0, sizeof(r->counts));
-	}
 	/* A lost connection can fail our queries while we are still
 	 * queueing them: tx_building defers the end until we are done. */
 	w->tx_building = 1;

@@ -94,9 +94,13 @@ void		 writer_rec_free(struct wrec *);
 void		 writer_kick(struct writer *);
 /* Moves the whole memory queue to the spool, oldest first. */
 void		 writer_spill(struct writer *);
-/* Decodes a memory record's header; logs and counts it if unreadable
- * (the caller frees it).  Returns 0 or -1.  (writer_send.c) */
-int		 writer_rec_decode(struct writer *, struct wrec *);
+/* Appends r to the transaction (txq and a place in txv), its answers
+ * cleared.  (writer_send.c) */
+void		 writer_tx_add(struct writer *, struct wrec *);
+/* Moves the head of the memory queue into the transaction, decoded; one
+ * that does not decode is dropped (logged, counted): then -1, else 0.
+ * (writer_send.c) */
+int		 writer_tx_take(struct writer *);
 /* Builds and queues the transaction of txq (writer_send.c): 0, -1 if not
  * connected, -2 (tx_error set) if a record cannot be read. */
 int		 writer_tx_send(struct writer *);

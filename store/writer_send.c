@@ -127,7 +127,7 @@ writer_tx_commit_cb(struct pg *pg, PGresult *res, void *arg)
 }
 
 /* Decodes a memory record's header; logs and counts it if unreadable. */
-int
+static int
 writer_rec_decode(struct writer *w, struct wrec *r)
 {
 	char	err[256];
@@ -162,25 +162,38 @@ writer_tx_extend(struct writer *w, size_t sent)
 	while (!w->tx_from_spool && !w->one_at_a_time &&
 	    w->ntxv < w->params.batch_max &&
 	    (r = TAILQ_FIRST(&w->memq)) != NULL &&
-	    sent + r->rows <= w->params.batch_max) {
-		TAILQ_REMOVE(&w->memq, r, entry);
-		w->mem_bytes -= r->len;
-		w->mem_rows -= r->rows;
-		if (writer_rec_decode(w, r) == -1) {
-			writer_rec_free(r);
-			continue;
-		}
-		r->stored = 0;
-		memset(&r->counts, 0, sizeof(r->counts));
-		if (w->ntxv == w->ntxv_cap) {
-			w->ntxv_cap *= 2;
-			w->txv = xreallocarray(w->txv, w->ntxv_cap,
-			    sizeof(*w->txv));
-		}
-		w->ntxv++;
-		TAILQ_INSERT_TAIL(&w->txq, r, entry);
-		return;
+	    sent + r->rows <= w->params.batch_max)
+		if (writer_tx_take(w) == 0)
+			return;
+}
+
+void
+writer_tx_add(struct writer *w, struct wrec *r)
+{
+	r->stored = 0;
+	memset(&r->counts, 0, sizeof(r->counts));
+	if (w->ntxv == w->ntxv_cap) {
+		w->ntxv_cap = w->ntxv_cap > 0 ? w->ntxv_cap * 2 : 64;
+		w->txv = xreallocarray(w->txv, w->ntxv_cap, sizeof(*w->txv));
 	}
+	w->ntxv++;
+	TAILQ_INSERT_TAIL(&w->txq, r, entry);
+}
+
+int
+writer_tx_take(struct writer *w)
+{
+	struct wrec	*r = TAILQ_FIRST(&w->memq);
+
+	TAILQ_REMOVE(&w->memq, r, entry);
+	w->mem_bytes -= r->len;
+	w->mem_rows -= r->rows;
+	if (writer_rec_decode(w, r) == -1) {
+		writer_rec_free(r);
+		return (-1);
+	}
+	writer_tx_add(w, r);
+	return (0);
 }
 
 /*
