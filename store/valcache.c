@@ -29,6 +29,8 @@
 #define VALCACHE_BUCKETS	64	/* to start with */
 #define VALCACHE_SEEN_MIN	512	/* bits of the filter, at least */
 #define VALCACHE_SEEN_MAX	(1u << 23)	/* and at most (1 MiB) */
+#define VALCACHE_MIX1		0x9e3779b97f4a7c15u	/* hash multipliers */
+#define VALCACHE_MIX2		0xc2b2ae3d27d4eb4fu
 
 struct vcent {
 	TAILQ_ENTRY(vcent)	 lru;
@@ -58,22 +60,27 @@ struct valcache {
 	int		  relies;
 	uint64_t	 *seen;		/* the filter of first sightings */
 	size_t		  seen_bits;	/* a power of two */
-	int		  seen_shift;	/* 64 - log2(seen_bits) */
 	size_t		  seen_set;
 };
 
 /*
- * The bucket of hash h among n (a power of two): its high bits after a
- * multiplication, since FNV-1a's low bits differ little between keys
- * that differ in a few digits.
+ * One of n places (n a power of two) for hash h: the high bits of h
+ * times mix, since FNV-1a's low bits differ little between keys that
+ * differ in a few digits.
  */
 static size_t
-valcache_slot(uint64_t h, size_t n)
+valcache_place(uint64_t h, uint64_t mix, size_t n)
 {
 	int	bits = __builtin_ctzll((unsigned long long)n);
 
-	return (bits == 0 ? 0 : (size_t)((h * 0x9e3779b97f4a7c15u) >>
-	    (64 - bits)));
+	return (bits == 0 ? 0 : (size_t)((h * mix) >> (64 - bits)));
+}
+
+/* The bucket of hash h among n. */
+static size_t
+valcache_slot(uint64_t h, size_t n)
+{
+	return (valcache_place(h, VALCACHE_MIX1, n));
 }
 
 static size_t
@@ -90,12 +97,9 @@ valcache_new(size_t max)
 
 	vc->max = max;
 	vc->seen_bits = VALCACHE_SEEN_MIN;
-	vc->seen_shift = 64 - 9;
 	while (vc->seen_bits < VALCACHE_SEEN_MAX &&
-	    vc->seen_bits * 2 <= max / 16 * 8) {
+	    vc->seen_bits * 2 <= max / 16 * 8)
 		vc->seen_bits *= 2;
-		vc->seen_shift--;
-	}
 	vc->seen = xcalloc(vc->seen_bits / 64, sizeof(*vc->seen));
 	vc->nbuckets = VALCACHE_BUCKETS;
 	vc->tab = xcalloc(vc->nbuckets, sizeof(*vc->tab));
@@ -246,8 +250,8 @@ valcache_insert(struct valcache *vc, uint64_t h, const char *kp,
 static int
 valcache_seen(struct valcache *vc, uint64_t h)
 {
-	uint64_t	i = (h * 0x9e3779b97f4a7c15u) >> vc->seen_shift;
-	uint64_t	j = (h * 0xc2b2ae3d27d4eb4fu) >> vc->seen_shift;
+	size_t		i = valcache_place(h, VALCACHE_MIX1, vc->seen_bits);
+	size_t		j = valcache_place(h, VALCACHE_MIX2, vc->seen_bits);
 	uint64_t	bi = (uint64_t)1 << (i % 64);
 	uint64_t	bj = (uint64_t)1 << (j % 64);
 
