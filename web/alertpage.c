@@ -151,8 +151,8 @@ alertpage_facts(struct buf *b, const struct alertpage_data *d)
 {
 	const char	*summary = alertpage_annotation(d, "summary");
 
-	html_raw(b, "<section id=\"alert\">\n<h2>Alert</h2>\n"
-	    "<div class=\"panel\">\n<table class=\"facts\">\n<tbody>\n");
+	html_panel_open(b, "alert", "Alert");
+	html_raw(b, "<table class=\"facts\">\n<tbody>\n");
 	if (summary != NULL) {
 		alertpage_fact(b, "Summary");
 		html_text(b, summary);
@@ -230,7 +230,8 @@ alertpage_facts(struct buf *b, const struct alertpage_data *d)
 	html_raw(b, "</code></td></tr>\n");
 	alertpage_fact(b, "Last updated");
 	alertpage_when(b, d->updated, d->now);
-	html_raw(b, "</td></tr>\n</tbody>\n</table>\n</div>\n</section>\n");
+	html_raw(b, "</td></tr>\n</tbody>\n</table>\n");
+	html_panel_close(b);
 }
 
 static void
@@ -254,11 +255,10 @@ alertpage_evidence(struct buf *b, const struct alertpage_data *d)
 	struct svg_stats	st;
 	size_t			i;
 
-	html_raw(b, "<section id=\"evidence\">\n<h2>Evidence</h2>\n"
-	    "<div class=\"panel\">\n");
+	html_panel_open(b, "evidence", "Evidence");
 	if (d->nevidence == 0) {
-		html_raw(b, "<p class=\"empty\">No observations recorded "
-		    "with the latest change.</p>\n</div>\n</section>\n");
+		html_panel_empty(b, "No observations recorded with the latest "
+		    "change.");
 		return;
 	}
 	memset(&st, 0, sizeof(st));
@@ -281,7 +281,8 @@ alertpage_evidence(struct buf *b, const struct alertpage_data *d)
 		alertpage_when(b, d->evidence[i].known_at, d->now);
 		html_raw(b, "</td></tr>\n");
 	}
-	html_raw(b, "</tbody>\n</table>\n</div>\n</section>\n");
+	html_raw(b, "</tbody>\n</table>\n");
+	html_panel_close(b);
 }
 
 static void
@@ -322,11 +323,9 @@ alertpage_history(struct buf *b, const struct alertpage_data *d)
 {
 	size_t	i;
 
-	html_raw(b, "<section id=\"history\">\n<h2>History</h2>\n"
-	    "<div class=\"panel\">\n");
+	html_panel_open(b, "history", "History");
 	if (d->ntransitions == 0) {
-		html_raw(b, "<p class=\"empty\">No transitions recorded.</p>\n"
-		    "</div>\n</section>\n");
+		html_panel_empty(b, "No transitions recorded.");
 		return;
 	}
 	html_raw(b, "<table>\n");
@@ -339,7 +338,8 @@ alertpage_history(struct buf *b, const struct alertpage_data *d)
 	    "<th>Sanctions event</th></tr></thead>\n<tbody>\n");
 	for (i = 0; i < d->ntransitions; i++)
 		alertpage_transition(b, d, &d->transitions[i]);
-	html_raw(b, "</tbody>\n</table>\n</div>\n</section>\n");
+	html_raw(b, "</tbody>\n</table>\n");
+	html_panel_close(b);
 }
 
 /* A section with a table of name/value pairs, or a line saying none. */
@@ -349,13 +349,9 @@ alertpage_pairs(struct buf *b, const char *id, const char *title,
 {
 	size_t	i;
 
-	buf_printf(b, "<section id=\"%s\">\n<h2>", id);
-	html_text(b, title);
-	html_raw(b, "</h2>\n<div class=\"panel\">\n");
+	html_panel_open(b, id, title);
 	if (n == 0) {
-		html_raw(b, "<p class=\"empty\">");
-		html_text(b, none);
-		html_raw(b, "</p>\n</div>\n</section>\n");
+		html_panel_empty(b, none);
 		return;
 	}
 	html_raw(b, "<table class=\"pairs\">\n<thead><tr><th>Name</th>"
@@ -367,7 +363,8 @@ alertpage_pairs(struct buf *b, const char *id, const char *title,
 		html_text(b, p[i].value);
 		html_raw(b, "</td></tr>\n");
 	}
-	html_raw(b, "</tbody>\n</table>\n</div>\n</section>\n");
+	html_raw(b, "</tbody>\n</table>\n");
+	html_panel_close(b);
 }
 
 static void

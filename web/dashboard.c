@@ -415,11 +415,9 @@ dashboard_alerts(struct buf *b, const struct dashboard_data *d)
 	struct dashboard_order	*o;
 	size_t			 i;
 
-	html_raw(b, "<section id=\"alerts\">\n<h2>Alerts</h2>\n"
-	    "<div class=\"panel\">\n");
+	html_panel_open(b, "alerts", "Alerts");
 	if (d->nalerts == 0) {
-		html_raw(b, "<p class=\"empty\">No alerts: every rule is "
-		    "quiet.</p>\n</div>\n</section>\n");
+		html_panel_empty(b, "No alerts: every rule is quiet.");
 		return;
 	}
 	o = xreallocarray(NULL, d->nalerts, sizeof(*o));
@@ -434,7 +432,8 @@ dashboard_alerts(struct buf *b, const struct dashboard_data *d)
 	    "<tbody>\n");
 	for (i = 0; i < d->nalerts; i++)
 		dashboard_alert_row(b, d, o[i].a);
-	html_raw(b, "</tbody>\n</table>\n</div>\n</section>\n");
+	html_raw(b, "</tbody>\n</table>\n");
+	html_panel_close(b);
 	free(o);
 }
 
@@ -584,8 +583,8 @@ dashboard_events(struct buf *b, const struct dashboard_data *d)
 		o[i].i = i;
 	}
 	qsort(o, d->nevents, sizeof(*o), dashboard_cmp_event);
-	html_raw(b, "<section id=\"events\">\n<h2>Sanctions events</h2>\n"
-	    "<div class=\"panel\">\n<table>\n<thead><tr><th>Date</th>"
+	html_panel_open(b, "events", "Sanctions events");
+	html_raw(b, "<table>\n<thead><tr><th>Date</th>"
 	    "<th>Direction</th><th>Jurisdiction</th><th>Action</th>"
 	    "<th>Instrument</th><th>Source</th></tr></thead>\n<tbody>\n");
 	for (i = 0; i < d->nevents; i++) {
@@ -609,7 +608,8 @@ dashboard_events(struct buf *b, const struct dashboard_data *d)
 			html_raw(b, "<span class=\"none\">\xe2\x80\x94</span>");
 		html_raw(b, "</td>\n</tr>\n");
 	}
-	html_raw(b, "</tbody>\n</table>\n</div>\n</section>\n");
+	html_raw(b, "</tbody>\n</table>\n");
+	html_panel_close(b);
 	free(o);
 }
 
@@ -653,11 +653,9 @@ dashboard_feeds(struct buf *b, const struct dashboard_data *d)
 {
 	size_t	i;
 
-	html_raw(b, "<section id=\"feeds\">\n<h2>Feeds</h2>\n"
-	    "<div class=\"panel\">\n");
+	html_panel_open(b, "feeds", "Feeds");
 	if (d->nfeeds == 0) {
-		html_raw(b, "<p class=\"empty\">No feeds configured.</p>\n"
-		    "</div>\n</section>\n");
+		html_panel_empty(b, "No feeds configured.");
 		return;
 	}
 	html_raw(b, "<table>\n<thead><tr><th>Feed</th><th>Status</th>"
@@ -665,7 +663,8 @@ dashboard_feeds(struct buf *b, const struct dashboard_data *d)
 	    "<th>Next due</th></tr></thead>\n<tbody>\n");
 	for (i = 0; i < d->nfeeds; i++)
 		dashboard_feed_row(b, &d->feeds[i], d->now);
-	html_raw(b, "</tbody>\n</table>\n</div>\n</section>\n");
+	html_raw(b, "</tbody>\n</table>\n");
+	html_panel_close(b);
 }
 
 char *

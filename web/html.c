@@ -162,6 +162,31 @@ html_text_max(struct buf *b, const char *s, size_t max)
 }
 
 void
+html_panel_open(struct buf *b, const char *id, const char *title)
+{
+	html_raw(b, "<section id=\"");
+	html_text(b, id);
+	html_raw(b, "\">\n<h2>");
+	html_text(b, title);
+	html_raw(b, "</h2>\n<div class=\"panel\">\n");
+}
+
+void
+html_panel_close(struct buf *b)
+{
+	html_raw(b, "</div>\n</section>\n");
+}
+
+void
+html_panel_empty(struct buf *b, const char *text)
+{
+	html_raw(b, "<p class=\"empty\">");
+	html_text(b, text);
+	html_raw(b, "</p>\n");
+	html_panel_close(b);
+}
+
+void
 html_link(struct buf *b, const char *url, const char *text)
 {
 	const char	*host;

@@ -31,6 +31,16 @@ struct html_time_tick {
 void	 html_raw(struct buf *, const char *);
 
 /*
+ * A page's panel: html_panel_open writes <section id="id"> with its <h2>
+ * title (escaped) and opens <div class="panel">; html_panel_close closes
+ * both; html_panel_empty writes the paragraph of an empty panel (text
+ * escaped) and closes it.
+ */
+void	 html_panel_open(struct buf *, const char *, const char *);
+void	 html_panel_close(struct buf *);
+void	 html_panel_empty(struct buf *, const char *);
+
+/*
  * Appends s escaped (& < > " ' as entities), NULL as nothing.  Invalid
  * UTF-8 and control characters other than tab and newline become U+FFFD.
  */
