@@ -495,8 +495,20 @@ test_schema_grants(void **state)
 	test_schema_exec(conn, "COMMIT");
 	test_schema_expect(conn, "SELECT format('%s/%s/%s', stored, "
 	    "unchanged, revised) FROM potash.store_batches('[{\"id\": \"g2\", "
-	    "\"feed\": \"f\", \"known_unchanged\": 2}]', NULL, NULL, NULL)",
-	    "0/2/0");
+	    "\"feed\": \"f\", \"known_unchanged\": 2, \"etag\": \"\\\"2\\\"\"}]', "
+	    "NULL, NULL, NULL)", "0/2/0");
+	test_schema_expect(conn, "SELECT etag FROM potash.feed_state WHERE "
+	    "feed = 'f'", "\"2\"");
+	/* The same batch again (a replay) stores nothing and answers what
+	 * it stored then; the validators stay. */
+	test_schema_expect(conn, "SELECT format('%s/%s/%s %s', stored, "
+	    "unchanged, revised, duplicate) FROM potash.store_batches('[{\"id\": "
+	    "\"g2\", \"feed\": \"f\", \"known_unchanged\": 2, \"etag\": "
+	    "\"\\\"3\\\"\"}]', NULL, NULL, NULL)", "0/2/0 t");
+	test_schema_expect(conn, "SELECT etag FROM potash.feed_state WHERE "
+	    "feed = 'f'", "\"2\"");
+	test_schema_expect(conn, "SELECT count(*) FROM potash.feed_runs WHERE "
+	    "batch_id = 'g2'", "1");
 	test_schema_exec(conn, "RESET ROLE");
 	test_schema_exec(conn, "DISCARD TEMP");
 
