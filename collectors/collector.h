@@ -103,6 +103,12 @@ struct collector_ops {
 	 */
 	int	(*parse)(const struct feed *, void *, const char *, size_t,
 		    int64_t, struct collector_result *, char *, size_t);
+	/*
+	 * Set when parse reads nothing but the body and the feed's options
+	 * (not the time): the same bytes then always give the same batch,
+	 * so the scheduler need not parse a body it parsed last time.
+	 */
+	int	  body_only;
 };
 
 /* The kind named name, or NULL. */

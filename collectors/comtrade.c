@@ -379,4 +379,5 @@ const struct collector_ops collector_ops_comtrade = {
 	.free = comtrade_free,
 	.request = comtrade_request,
 	.parse = comtrade_row_parse,
+	.body_only = 1,
 };

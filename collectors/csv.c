@@ -626,4 +626,5 @@ const struct collector_ops collector_ops_csv = {
 	.free = csv_free,
 	.request = csv_request,
 	.parse = csv_parse,
+	.body_only = 1,
 };

@@ -698,4 +698,5 @@ const struct collector_ops collector_ops_fedreg = {
 	.free = fedreg_free,
 	.request = fedreg_request,
 	.parse = fedreg_parse,
+	.body_only = 1,
 };

@@ -685,4 +685,5 @@ const struct collector_ops collector_ops_fred = {
 	.free = fred_free,
 	.request = fred_request,
 	.parse = fred_parse,
+	.body_only = 1,
 };

@@ -289,4 +289,5 @@ const struct collector_ops collector_ops_imf = {
 	.free = imf_free,
 	.request = imf_request,
 	.parse = imf_parse,
+	.body_only = 1,
 };

@@ -465,4 +465,5 @@ const struct collector_ops collector_ops_json = {
 	.free = json_free,
 	.request = json_request,
 	.parse = json_parse,
+	.body_only = 1,
 };

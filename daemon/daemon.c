@@ -114,6 +114,7 @@ daemon_commit_cb(const struct batchrec_meta *m, const struct writer_counts *n,
 	struct daemon	*d = arg;
 
 	web_batch_latency(d->web, writer_stats(d->writer)->last_latency_usec);
+	scheduler_stored(d->scheduler, m->feed, m->started);
 	/* Only what changed the stored data can change an alert. */
 	if (n->stored + n->revised + n->events_new > 0)
 		alerting_kick(d->alerting);

@@ -14,6 +14,7 @@
 #include <event2/event.h>
 
 #include "collectors/collector.h"
+#include "daemon/bodymemo.h"
 #include "daemon/log.h"
 #include "daemon/scheduler.h"
 #include "transfer/transfer.h"
@@ -42,6 +43,7 @@ struct sched_feed {
 
 	char				*etag;
 	char				*last_modified;
+	struct bodymemo			 memo;		/* body_only kinds */
 
 	/* The run in flight. */
 	struct collector_result		 acc;
@@ -49,6 +51,9 @@ struct sched_feed {
 	int64_t				 started;
 	uint64_t			 bytes;
 	long				 status;
+	uint8_t				 digest[SIPHASH128_LEN];
+	int				 digested;	/* digest is the body's */
+	int				 same_body;	/* parse skipped */
 	char				 url[1024];	/* redacted */
 
 	int64_t				 last_run;
@@ -56,6 +61,7 @@ struct sched_feed {
 	int64_t				 next_due;
 	uint64_t			 runs;
 	uint64_t			 failures;
+	uint64_t			 same_bodies;
 	int				 consecutive;
 	char				 last_error[512];
 };
@@ -68,6 +74,7 @@ struct scheduler {
 	void			*output_arg;
 	struct sched_feeds	 feeds;
 	int			 started;
+	uint8_t			 key[SIPHASH_KEY_LEN];	/* for bodymemo */
 };
 
 static void	sched_fetch(struct sched_feed *, const char *);
@@ -213,6 +220,12 @@ sched_finish(struct sched_feed *sf, const char *error,
 	} else {
 		for (i = 0; i < sf->acc.nevents; i++)
 			batch_add_event(b, &sf->acc.events[i]);
+		/* What the batch stores comes from this body, or from pages
+		 * the memo cannot tell apart; 304s and known bodies store
+		 * nothing. */
+		if (sf->ops->body_only && sf->status != 304 && !sf->same_body)
+			bodymemo_handed(&sf->memo, sf->digested ? sf->digest :
+			    NULL, sf->started);
 		if (tr != NULL && tr->status != 304) {
 			b->etag = tr->etag != NULL ? xstrdup(tr->etag) : NULL;
 			b->last_modified = tr->last_modified != NULL ?
@@ -228,7 +241,11 @@ sched_finish(struct sched_feed *sf, const char *error,
 		sf->last_error[0] = '\0';
 		if (sf->status == 304)
 			log_info("feed %s: not modified", sf->name);
-		else
+		else if (sf->same_body) {
+			sf->same_bodies++;
+			log_info("feed %s: the body stored last, %" PRIu64
+			    " bytes, not parsed again", sf->name, sf->bytes);
+		} else
 			log_info("feed %s: %zu observation%s, %zu event%s, "
 			    "%" PRIu64 " bytes", sf->name, b->nobs,
 			    b->nobs == 1 ? "" : "s", b->nevents,
@@ -305,6 +322,18 @@ sched_done_cb(const struct transfer_result *tr, void *arg)
 		sched_finish(sf, err, 0, tr);
 		return;
 	}
+	/* A kind whose parse reads only the body gives the same batch for
+	 * the body it parsed last: once that batch is stored, the run stores
+	 * nothing new, as if the server had answered 304. */
+	if (sf->ops->body_only && sf->pages == 0) {
+		bodymemo_digest(sf->s->key, tr->body, tr->len, sf->digest);
+		sf->digested = 1;
+		if (bodymemo_known(&sf->memo, sf->digest)) {
+			sf->same_body = 1;
+			sched_finish(sf, NULL, 0, tr);
+			return;
+		}
+	}
 	if (sf->acc.batch == NULL)
 		sf->acc.batch = batch_new(sf->name);
 	free(sf->acc.next_url);
@@ -323,6 +352,7 @@ sched_done_cb(const struct transfer_result *tr, void *arg)
 		} else {
 			next = sf->acc.next_url;
 			sf->acc.next_url = NULL;
+			sf->digested = 0;	/* the run has more pages */
 			sched_fetch(sf, next);
 			free(next);
 			return;
@@ -348,6 +378,8 @@ sched_fetch(struct sched_feed *sf, const char *url)
 		sf->pages = 0;
 		sf->bytes = 0;
 		sf->status = 0;
+		sf->digested = 0;
+		sf->same_body = 0;
 		sf->started = sched_now();
 		collector_result_clear(&sf->acc);
 		err[0] = '\0';
@@ -394,6 +426,7 @@ scheduler_new(struct event_base *base, struct transfer *transfer,
 	s->output = output;
 	s->output_arg = arg;
 	TAILQ_INIT(&s->feeds);
+	arc4random_buf(s->key, sizeof(s->key));
 	return (s);
 }
 
@@ -447,6 +480,8 @@ scheduler_configure(struct scheduler *s, const struct config *c, char *err,
 				sf->ops->free(sf->data);
 			sf->data = data;
 			sf->feed = f;
+			/* Its options may have changed what a body gives. */
+			bodymemo_forget(&sf->memo);
 			if (s->started && !sf->running) {
 				evtimer_del(sf->timer);
 				if (f->enabled)
@@ -540,12 +575,23 @@ scheduler_set_owned(struct scheduler *s, const char *name, int owned)
 	if ((sf = sched_find(s, name)) == NULL || sf->elsewhere == !owned)
 		return;
 	sf->elsewhere = !owned;
+	/* The other instance may store other bodies meanwhile. */
+	bodymemo_forget(&sf->memo);
 	if (sf->elsewhere) {
 		/* A run in flight ends normally. */
 		evtimer_del(sf->timer);
 		sf->next_due = 0;
 	} else if (s->started && sf->feed->enabled && !sf->running)
 		sched_arm_at(sf, sched_now() + (int64_t)sched_jitter(sf->feed));
+}
+
+void
+scheduler_stored(struct scheduler *s, const char *name, int64_t started)
+{
+	struct sched_feed	*sf;
+
+	if ((sf = sched_find(s, name)) != NULL)
+		bodymemo_stored(&sf->memo, started);
 }
 
 int
@@ -589,6 +635,7 @@ scheduler_feed_status(const struct scheduler *s, size_t i,
 		st->next_due = sf->next_due;
 		st->runs = sf->runs;
 		st->failures = sf->failures;
+		st->same_bodies = sf->same_bodies;
 		st->consecutive_failures = sf->consecutive;
 		st->last_error = sf->last_error;
 		st->elsewhere = sf->elsewhere;

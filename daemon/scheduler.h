@@ -4,8 +4,10 @@
  *
  * Owns one runtime record per feed: its timer (interval + jitter, or
  * aligned to a period), the collector's per-feed state, the transfer in
- * flight, the backoff after failures (Retry-After honoured for 429/503)
- * and the conditional-GET validators.  A run is: collector request ->
+ * flight, the backoff after failures (Retry-After honoured for 429/503),
+ * the conditional-GET validators and, for kinds whose parse reads only
+ * the body, which body was stored last (daemon/bodymemo), so that body is
+ * not parsed again.  A run is: collector request ->
  * transfer (on the shared engine) -> collector parse (following extra
  * pages it asks for) -> one batch handed to the output callback (normally
  * the writer), with the run's facts and error, so every run leaves a
@@ -54,6 +56,13 @@ void		 scheduler_stop(struct scheduler *);
  * another instance is not scheduled; owned again, it runs after jitter.
  */
 void		 scheduler_set_owned(struct scheduler *, const char *, int);
+/*
+ * The batch of feed's run that started at started (unix usec, as in the
+ * batch) is stored.  For kinds whose parse reads only the body
+ * (collector_ops.body_only), a later run that fetches that body again is
+ * not parsed: it stores nothing, as a 304 would.
+ */
+void		 scheduler_stored(struct scheduler *, const char *, int64_t);
 /* Runs feed now (if not running).  Returns 0, or -1 if no such feed. */
 int		 scheduler_run_now(struct scheduler *, const char *);
 /* Number of runs in flight. */
@@ -67,6 +76,8 @@ struct scheduler_feed_status {
 	int64_t		 next_due;
 	uint64_t	 runs;
 	uint64_t	 failures;	/* total */
+	uint64_t	 same_bodies;	/* runs whose body was not parsed
+					 * again: the one stored last */
 	int		 consecutive_failures;
 	const char	*last_error;	/* "" if the last run succeeded */
 	int		 elsewhere;	/* polled by another instance */

@@ -265,6 +265,10 @@ metrics_feeds(struct buf *b, const struct scheduler *s)
 		  "since start)." },
 		{ "potashd_feed_next_run_timestamp_seconds", "gauge",
 		  "When the feed runs next (unix time; 0: not scheduled)." },
+		{ "potashd_feed_same_body_runs_total", "counter",
+		  "Runs of the feed that fetched the body stored last and "
+		  "did not parse it again (kinds whose parse reads only the "
+		  "body)." },
 		{ "potashd_feed_polled_here", "gauge",
 		  "1 if this instance polls the feed, 0 if another potashd "
 		  "on the database holds its lock." },
@@ -297,6 +301,9 @@ metrics_feeds(struct buf *b, const struct scheduler *s)
 				break;
 			case 5:
 				v = metrics_seconds(st.next_due);
+				break;
+			case 6:
+				v = (double)st.same_bodies;
 				break;
 			default:
 				v = st.elsewhere ? 0 : 1;

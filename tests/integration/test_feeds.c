@@ -4,7 +4,8 @@
  * the loopback fake HTTP server and the real PostgreSQL.  Rows and
  * feed_runs arrive as expected, a broken feed and a garbage feed do not
  * stop a good one, secrets stay out of feed_runs, and a restart keeps the
- * ETag for the next conditional GET.
+ * ETag for the next conditional GET.  A body fetched again once stored is
+ * not parsed again; another body, and the first one back, are.
  */
 #include <signal.h>
 #include <stdarg.h>
@@ -168,11 +169,111 @@ test_feeds(void **state)
 	testpg_drop(conn, db);
 }
 
+/* Waits for the feed's runs to reach n; returns the newest run's counts
+ * as "stored/unchanged/revised". */
+static char *
+test_feeds_runs(struct testd *d, PGconn *conn, long n)
+{
+	testd_wait_count(d, conn, "SELECT count(*) FROM potash.feed_runs "
+	    "WHERE feed = 'same' AND error IS NULL", n, 20000);
+	return (testpg_value(conn, "SELECT observations_stored || '/' || "
+	    "observations_unchanged || '/' || observations_revised FROM "
+	    "potash.feed_runs WHERE feed = 'same' ORDER BY id DESC LIMIT 1"));
+}
+
+/*
+ * A body fetched again, byte for byte, once the run that parsed it is
+ * stored, is not parsed again: the run stores nothing (0/0/0, where a
+ * parse would count the values unchanged).  Another body is parsed; the
+ * first body again after it is parsed too (it is no longer the last one
+ * stored), and its values come back as revisions.
+ */
+static void
+test_feeds_same_body(void **state)
+{
+	const char	*db = "t_feeds_same";
+	const char	*b1 = GOOD_BODY;
+	const char	*b2 =
+	    "{\"data\": [{\"date\": \"2025-11-01\", \"price\": 355.5}, "
+	    "{\"date\": \"2025-12-01\", \"price\": \"362\"}]}";
+	struct fake_httpd_route	 r;
+	struct testd	 d;
+	PGconn		*conn;
+	char		*text, *v, *log;
+	long		 n;
+
+	(void)state;
+	conn = testpg_fresh(db);
+	testd_init(&d);
+	memset(&r, 0, sizeof(r));
+	r.path = "/same";
+	r.body = b1;
+	fake_httpd_route(d.http, &r);
+	text = xasprintf("state_directory = \"%s\"\n"
+	    "database {\n  conninfo = \"dbname=%s\"\n  batch_delay = 10ms\n}\n"
+	    "http { listen = \"\" }\n"
+	    "feed \"same\" {\n  kind = \"json\"\n"
+	    "  url = \"%s/same\"\n  interval = 1s\n  jitter = 0s\n"
+	    "  rows = \"data\"\n  period_field = \"date\"\n"
+	    "  values = {\"price=>test/same:USD/t\"}\n}\n",
+	    d.dir, db, fake_httpd_url(d.http));
+	testproc_write(d.conf, text);
+	free(text);
+
+	testd_start(&d);
+	v = test_feeds_runs(&d, conn, 1);
+	assert_string_equal(v, "2/0/0");
+	free(v);
+	/* The second run: the same body, its batch long stored. */
+	v = test_feeds_runs(&d, conn, 2);
+	assert_string_equal(v, "0/0/0");
+	free(v);
+	assert_int_equal(testd_count(conn, "SELECT count(*) FROM "
+	    "potash.feed_runs WHERE feed = 'same' AND (http_status <> 200 OR "
+	    "bytes <> 132 OR error IS NOT NULL)"), 0);
+
+	/* Another body: parsed, one revision. */
+	r.body = b2;
+	fake_httpd_route(d.http, &r);
+	n = testd_count(conn, "SELECT count(*) FROM potash.feed_runs WHERE "
+	    "feed = 'same'");
+	v = test_feeds_runs(&d, conn, n + 1);
+	assert_string_equal(v, "0/1/1");
+	free(v);
+	/* The first body again: the last stored was b2, so it is parsed
+	 * and 2025-12 goes back to 361.25. */
+	r.body = b1;
+	fake_httpd_route(d.http, &r);
+	n = testd_count(conn, "SELECT count(*) FROM potash.feed_runs WHERE "
+	    "feed = 'same'");
+	v = test_feeds_runs(&d, conn, n + 1);
+	assert_string_equal(v, "0/1/1");
+	free(v);
+	v = test_feeds_runs(&d, conn, n + 2);
+	assert_string_equal(v, "0/0/0");
+	free(v);
+	v = testpg_value(conn, "SELECT string_agg(to_char(period, "
+	    "'YYYY-MM') || '=' || value, ' ' ORDER BY period) FROM "
+	    "potash.observations_current c JOIN potash.series s ON s.id = "
+	    "c.series_id WHERE s.key = 'test/same'");
+	assert_string_equal(v, "2025-11=355.5 2025-12=361.25");
+	free(v);
+	testd_stop(&d, SIGTERM);
+
+	log = testproc_read(d.log);
+	assert_non_null(strstr(log, "feed same: the body stored last, 132 "
+	    "bytes, not parsed again"));
+	free(log);
+	testd_free(&d);
+	testpg_drop(conn, db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_feeds, testd_teardown),
+		cmocka_unit_test_teardown(test_feeds_same_body, testd_teardown),
 	};
 	int	rc;
 
