@@ -17,8 +17,9 @@
  * - Exactly once: each record carries a batch id; store_batches() skips
  *   an id already stored, so a replay after a crash or a lost COMMIT reply
  *   writes nothing twice.
- * - Compact: a waiting batch is its encoded record and a few numbers; its
- *   header is decoded only when its transaction is built.
+ * - Compact: a waiting batch is its encoded record and a few numbers, in
+ *   one allocation; its header is decoded (struct wrec_tx) only when its
+ *   transaction is built.
  * - The series cache (store/seriescache.c: key -> id, and a hash of the
  *   description last written) holds only what committed transactions told
  *   us: answers of a transaction are applied at its COMMIT (we call
@@ -120,11 +121,26 @@ writer_rec_free(struct wrec *r)
 {
 	if (r == NULL)
 		return;
-	if (r->decoded)
-		batchrec_meta_free(&r->meta);
+	if (r->tx != NULL) {
+		batchrec_meta_free(&r->tx->meta);
+		free(r->tx);
+	}
+	/* A memory record lives in r's own allocation. */
 	free(r->raw);
-	free(r->data);
 	free(r);
+}
+
+int
+writer_rec_decode_tx(struct wrec *r, const char *data, size_t len, char *err,
+    size_t errlen)
+{
+	r->tx = xcalloc(1, sizeof(*r->tx));
+	if (batchrec_decode(data, len, &r->tx->meta, err, errlen) == -1) {
+		free(r->tx);
+		r->tx = NULL;
+		return (-1);
+	}
+	return (0);
 }
 
 static void
@@ -250,7 +266,7 @@ writer_tx_values_commit(struct writer *w)
 	if (w->values == NULL)
 		return;
 	for (i = 0; i < w->ntxv; i++)
-		if (w->txv[i]->counts.duplicate) {
+		if (w->txv[i]->tx->counts.duplicate) {
 			writer_values_forget(w, "a batch was stored before");
 			return;
 		}
@@ -279,7 +295,7 @@ writer_tx_start(struct writer *w)
 		r = xcalloc(1, sizeof(*r));
 		r->len = len;
 		r->accepted = writer_now();
-		if (batchrec_decode(data, len, &r->meta, err,
+		if (writer_rec_decode_tx(r, data, len, err,
 		    sizeof(err)) == -1) {
 			/* Unreadable: nothing can ever store it. */
 			log_warnx("writer: skipping unreadable spool record "
@@ -290,16 +306,16 @@ writer_tx_start(struct writer *w)
 			writer_kick(w);
 			return;
 		}
-		r->decoded = 1;
-		r->rows = r->meta.rows;
+		r->rows = r->tx->meta.rows;
 		w->tx_spool_rec = data;
 		writer_tx_add(w, r);
 		w->tx_from_spool = 1;
 	} else {
 		w->tx_from_spool = 0;
 		while ((r = TAILQ_FIRST(&w->memq)) != NULL) {
-			if (rows > 0 && (w->one_at_a_time ||
-			    rows + r->rows > w->params.batch_max))
+			if (w->ntxv >= WRITER_TX_BATCHES || (rows > 0 &&
+			    (w->one_at_a_time ||
+			    rows + r->rows > w->params.batch_max)))
 				break;
 			rows += r->rows;
 			(void)writer_tx_take(w);
@@ -338,10 +354,11 @@ writer_reject(struct writer *w, struct wrec *r)
 {
 	log_warnx("writer: the database refused batch %s of feed %s "
 	    "(%zu observations) %d times: %s [SQLSTATE %s]; setting it aside",
-	    r->meta.id, r->meta.feed, r->meta.rows, WRITER_REJECT_AFTER,
+	    r->tx->meta.id, r->tx->meta.feed, r->tx->meta.rows,
+	    WRITER_REJECT_AFTER,
 	    w->tx_error, w->tx_sqlstate);
 	w->stats.batches_rejected++;
-	w->stats.obs_dropped += r->meta.rows;
+	w->stats.obs_dropped += r->tx->meta.rows;
 }
 
 /* Puts the transaction's batches back at the head of the memory queue
@@ -368,6 +385,7 @@ void
 writer_tx_end(struct writer *w)
 {
 	struct wrec	*r;
+	struct wrec_tx	*t;
 	uint64_t	 now = writer_now();
 	struct timeval	 tv;
 
@@ -383,24 +401,25 @@ writer_tx_end(struct writer *w)
 		writer_tx_clear(w);
 		while ((r = TAILQ_FIRST(&w->txq)) != NULL) {
 			TAILQ_REMOVE(&w->txq, r, entry);
+			t = r->tx;
 			w->stats.batches_committed++;
-			if (r->counts.duplicate)
+			if (t->counts.duplicate)
 				w->stats.batches_duplicate++;
 			else {
-				w->stats.obs_known_unchanged += r->known;
-				w->stats.obs_stored += (uint64_t)r->counts.stored;
+				w->stats.obs_known_unchanged += t->known;
+				w->stats.obs_stored += (uint64_t)t->counts.stored;
 				w->stats.obs_unchanged +=
-				    (uint64_t)r->counts.unchanged;
-				w->stats.obs_revised += (uint64_t)r->counts.revised;
+				    (uint64_t)t->counts.unchanged;
+				w->stats.obs_revised += (uint64_t)t->counts.revised;
 			}
 			w->stats.last_latency_usec = now - r->accepted;
 			log_debug("writer: batch %s of feed %s: %d stored, %d "
-			    "unchanged, %d revised%s", r->meta.id, r->meta.feed,
-			    r->counts.stored, r->counts.unchanged,
-			    r->counts.revised,
-			    r->counts.duplicate ? " (stored before)" : "");
+			    "unchanged, %d revised%s", t->meta.id, t->meta.feed,
+			    t->counts.stored, t->counts.unchanged,
+			    t->counts.revised,
+			    t->counts.duplicate ? " (stored before)" : "");
 			if (w->hook != NULL)
-				w->hook(&r->meta, &r->counts, w->hook_arg);
+				w->hook(&t->meta, &t->counts, w->hook_arg);
 			if (w->tx_from_spool) {
 				w->stats.batches_replayed++;
 				spool_consume(w->spool);

@@ -119,13 +119,19 @@ writer_encode(struct writer *w, const struct batch *b, struct wrec *r)
 enum writer_submit_result
 writer_submit(struct writer *w, const struct batch *b)
 {
-	struct wrec	*r;
+	struct wrec	 tmp, *r;
+	char		*data;
 
-	r = xcalloc(1, sizeof(*r));
-	/* Only the record, at its size: its header is read again when it
-	 * is sent. */
-	r->data = writer_encode(w, b, r);
-	r->data = xreallocarray(r->data, r->len + 1, 1);
+	/* Only the record, at its size, right after the struct: its
+	 * header is read again when it is sent. */
+	memset(&tmp, 0, sizeof(tmp));
+	data = writer_encode(w, b, &tmp);
+	r = xmalloc(sizeof(*r) + tmp.len + 1);
+	*r = tmp;
+	r->data = (char *)(r + 1);
+	memcpy(r->data, data, tmp.len);
+	r->data[tmp.len] = '\0';
+	free(data);
 	r->rows = b->nobs;
 	r->accepted = writer_now();
 

@@ -24,6 +24,28 @@
 #include "store/writer.h"
 #include "util/buf.h"
 
+/*
+ * Batches in one transaction, at most: each costs about a kilobyte while
+ * the transaction runs (its decoded header, its element of p_batches, its
+ * answer row), so a database slower than the polls for a while (thousands
+ * of batches of known values waiting) does not make one huge transaction.
+ */
+#define WRITER_TX_BATCHES	1000
+
+/* What a batch needs once it joins a transaction, and not before. */
+struct wrec_tx {
+	struct batchrec_meta	 meta;		/* its decoded header */
+	struct writer_counts	 counts;
+	size_t			 known;		/* rows left out: unchanged */
+	int			 stored;	/* store_batches answered */
+};
+
+/*
+ * A batch the writer holds.  One waiting in memory is this and its record,
+ * in one allocation (data points just past the struct): thousands may
+ * wait while a transaction runs, so nothing else is kept until it joins
+ * one.
+ */
 struct wrec {
 	TAILQ_ENTRY(wrec)	 entry;
 	char			*data;		/* NULL: a spool record */
@@ -32,11 +54,7 @@ struct wrec {
 	uint64_t		 accepted;	/* monotonic usec */
 	uint64_t		*raw;		/* seriescache_raw of the */
 	size_t			 nraw;		/* descriptions kept, in order */
-	int			 decoded;	/* meta is filled */
-	struct batchrec_meta	 meta;
-	struct writer_counts	 counts;
-	size_t			 known;		/* rows left out: unchanged */
-	int			 stored;	/* store_batches answered */
+	struct wrec_tx		*tx;		/* NULL until decoded */
 };
 TAILQ_HEAD(wrecs, wrec);
 
@@ -90,6 +108,10 @@ struct writer {
 /* Monotonic time, usec. */
 uint64_t	 writer_now(void);
 void		 writer_rec_free(struct wrec *);
+/* Decodes record data (len bytes) into a fresh r->tx.  Returns 0, or -1
+ * with a message in err (r->tx stays NULL). */
+int		 writer_rec_decode_tx(struct wrec *, const char *, size_t,
+		    char *, size_t);
 /* Starts what can start now: a transaction, or the timer for one. */
 void		 writer_kick(struct writer *);
 /* Moves the whole memory queue to the spool, oldest first. */

@@ -66,7 +66,7 @@ static void
 writer_store_cb(struct pg *pg, PGresult *res, void *arg)
 {
 	struct writer	*w = arg;
-	struct wrec	*r;
+	struct wrec_tx	*t;
 	long		 b;
 	int		 i;
 
@@ -91,18 +91,18 @@ writer_store_cb(struct pg *pg, PGresult *res, void *arg)
 		b = strtol(PQgetvalue(res, i, 0), NULL, 10);
 		if (b < 1 || (size_t)b > w->ntxv)
 			continue;
-		r = w->txv[b - 1];
-		r->counts.feed_run_id = strtoll(PQgetvalue(res, i, 1), NULL,
+		t = w->txv[b - 1]->tx;
+		t->counts.feed_run_id = strtoll(PQgetvalue(res, i, 1), NULL,
 		    10);
-		r->counts.stored = atoi(PQgetvalue(res, i, 2));
-		r->counts.unchanged = atoi(PQgetvalue(res, i, 3));
-		r->counts.revised = atoi(PQgetvalue(res, i, 4));
-		r->counts.duplicate = strcmp(PQgetvalue(res, i, 5), "t") == 0;
-		r->counts.events_new = atoi(PQgetvalue(res, i, 6));
-		r->stored = 1;
+		t->counts.stored = atoi(PQgetvalue(res, i, 2));
+		t->counts.unchanged = atoi(PQgetvalue(res, i, 3));
+		t->counts.revised = atoi(PQgetvalue(res, i, 4));
+		t->counts.duplicate = strcmp(PQgetvalue(res, i, 5), "t") == 0;
+		t->counts.events_new = atoi(PQgetvalue(res, i, 6));
+		t->stored = 1;
 	}
 	for (i = 0; (size_t)i < w->ntxv; i++)
-		if (!w->txv[i]->stored && w->tx_error[0] == '\0')
+		if (!w->txv[i]->tx->stored && w->tx_error[0] == '\0')
 			snprintf(w->tx_error, sizeof(w->tx_error),
 			    "store_batches() did not answer for batch %d",
 			    i + 1);
@@ -132,9 +132,9 @@ writer_rec_decode(struct writer *w, struct wrec *r)
 {
 	char	err[256];
 
-	if (r->decoded)
+	if (r->tx != NULL)
 		return (0);
-	if (batchrec_decode(r->data, r->len, &r->meta, err,
+	if (writer_rec_decode_tx(r, r->data, r->len, err,
 	    sizeof(err)) == -1) {
 		log_warnx("writer: skipping unreadable batch (%zu bytes): %s",
 		    r->len, err);
@@ -142,14 +142,14 @@ writer_rec_decode(struct writer *w, struct wrec *r)
 		w->stats.obs_dropped += r->rows;
 		return (-1);
 	}
-	r->decoded = 1;
 	return (0);
 }
 
 /*
  * While the transaction's batches send fewer rows than batch_max (their
  * values were known unchanged), it takes the next batch from memory, if
- * that one would fit even with every row sent, up to batch_max batches:
+ * that one would fit even with every row sent, up to batch_max batches
+ * (and WRITER_TX_BATCHES):
  * polls that bring back what they brought before then go many to a
  * transaction, as their rows cost the database nothing.  Not for the
  * spool, nor one batch at a time.
@@ -160,7 +160,7 @@ writer_tx_extend(struct writer *w, size_t sent)
 	struct wrec	*r;
 
 	while (!w->tx_from_spool && !w->one_at_a_time &&
-	    w->ntxv < w->params.batch_max &&
+	    w->ntxv < WRITER_TX_BATCHES && w->ntxv < w->params.batch_max &&
 	    (r = TAILQ_FIRST(&w->memq)) != NULL &&
 	    sent + r->rows <= w->params.batch_max)
 		if (writer_tx_take(w) == 0)
@@ -170,8 +170,8 @@ writer_tx_extend(struct writer *w, size_t sent)
 void
 writer_tx_add(struct writer *w, struct wrec *r)
 {
-	r->stored = 0;
-	memset(&r->counts, 0, sizeof(r->counts));
+	r->tx->stored = 0;
+	memset(&r->tx->counts, 0, sizeof(r->tx->counts));
 	if (w->ntxv == w->ntxv_cap) {
 		w->ntxv_cap = w->ntxv_cap > 0 ? w->ntxv_cap * 2 : 64;
 		w->txv = xreallocarray(w->txv, w->ntxv_cap, sizeof(*w->txv));
@@ -239,20 +239,20 @@ writer_tx_send(struct writer *w)
 		w->txv[b++] = r;
 		if (b > 1)
 			buf_append(&batches, ",", 1);
-		txbuild_batch_series(&series, w->cache, &r->meta, r->raw,
+		txbuild_batch_series(&series, w->cache, &r->tx->meta, r->raw,
 		    r->nraw);
 		if (txbuild_batch_rows(&w->tx_copy, w->cache, w->values, b,
-		    &r->meta, rec + r->meta.body_off, r->len -
-		    r->meta.body_off, &used, &r->known) == -1) {
+		    &r->tx->meta, rec + r->tx->meta.body_off, r->len -
+		    r->tx->meta.body_off, &used, &r->tx->known) == -1) {
 			snprintf(w->tx_error, sizeof(w->tx_error),
-			    "batch %s: malformed record body", r->meta.id);
+			    "batch %s: malformed record body", r->tx->meta.id);
 			snprintf(w->tx_sqlstate, sizeof(w->tx_sqlstate),
 			    "22P04");
 			rv = -2;
 			goto out;
 		}
-		txbuild_batch_json(&batches, &r->meta, r->known);
-		sent += r->rows - r->known;
+		txbuild_batch_json(&batches, &r->tx->meta, r->tx->known);
+		sent += r->rows - r->tx->known;
 		if (TAILQ_NEXT(r, entry) == NULL)
 			writer_tx_extend(w, sent);
 	}

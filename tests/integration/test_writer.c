@@ -69,9 +69,19 @@ h_open(struct harness *h, const char *db, const char *dir, int connect)
 	h_open_capped(h, db, dir, connect, 64u * 1024 * 1024);
 }
 
+static void	h_open_batch(struct harness *, const char *, const char *,
+		    int, uint64_t, size_t);
+
 static void
 h_open_capped(struct harness *h, const char *db, const char *dir,
     int connect, uint64_t cap)
+{
+	h_open_batch(h, db, dir, connect, cap, 35);
+}
+
+static void
+h_open_batch(struct harness *h, const char *db, const char *dir,
+    int connect, uint64_t cap, size_t batch_max)
 {
 	struct pg_params	 p;
 	struct writer_params	 wp;
@@ -93,7 +103,7 @@ h_open_capped(struct harness *h, const char *db, const char *dir,
 	memset(&wp, 0, sizeof(wp));
 	wp.spool_path = h->spool;
 	wp.spool_max = cap;
-	wp.batch_max = 35;
+	wp.batch_max = batch_max;
 	wp.batch_delay = 5000;
 	wp.value_cache_quiet = QUIET_MS * 1000;
 	h->w = writer_new(h->base, h->pg, &wp, err, sizeof(err));
@@ -1086,6 +1096,53 @@ test_known_values_rekey(void **state)
 	testpg_drop(conn, db);
 }
 
+/*
+ * Thousands of batches with nothing to stage (runs only, as polls of
+ * known values) waiting at once go into transactions of at most 1,000
+ * batches (WRITER_TX_BATCHES), though batch_max would take them all; all
+ * stored once, in order.
+ */
+static void
+test_many_runs(void **state)
+{
+	struct harness	 h;
+	struct batch	*b;
+	PGconn		*conn;
+	char		 url[64], *dir;
+	uint64_t	 tx0;
+	int		 i;
+
+	(void)state;
+	conn = testpg_fresh("t_writer_runs");
+	dir = testproc_tmpdir();
+	h_open_batch(&h, "t_writer_runs", dir, 1, 64u * 1024 * 1024, 100000);
+	h_until_idle(&h, 10000);
+	tx0 = writer_stats(h.w)->transactions;
+	for (i = 0; i < 2500; i++) {
+		b = batch_new("test");
+		snprintf(url, sizeof(url), "test://batch/%04d", i);
+		batch_set_url(b, url);
+		b->http_status = 304;
+		assert_int_equal(writer_submit(h.w, b), WRITER_ACCEPTED);
+		batch_free(b);
+	}
+	h_until_idle(&h, 20000);
+	assert_int_equal(writer_stats(h.w)->transactions - tx0, 3);
+	assert_int_equal(writer_stats(h.w)->transactions_failed, 0);
+	assert_int_equal(testd_count(conn, "SELECT count(*) FROM "
+	    "potash.feed_runs"), 2500);
+	assert_int_equal(testd_count(conn, "SELECT count(DISTINCT batch_id) "
+	    "FROM potash.feed_runs"), 2500);
+	/* In the order submitted. */
+	assert_int_equal(testd_count(conn, "SELECT count(*) FROM (SELECT "
+	    "url, lag(url) OVER (ORDER BY id) AS prev FROM potash.feed_runs) "
+	    "r WHERE prev >= url"), 0);
+	h_close(&h);
+	testd_rmdir(dir);
+	free(dir);
+	testpg_drop(conn, "t_writer_runs");
+}
+
 int
 main(void)
 {
@@ -1104,6 +1161,7 @@ main(void)
 		cmocka_unit_test(test_series_from_elsewhere),
 		cmocka_unit_test(test_known_values),
 		cmocka_unit_test(test_known_values_rekey),
+		cmocka_unit_test(test_many_runs),
 	};
 	int	rc;
 
