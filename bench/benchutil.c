@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +83,12 @@ bench_status_kb(const char *name)
 void
 bench_rss_reset(void)
 {
-	int	fd = open("/proc/self/clear_refs", O_WRONLY);
+	int	fd;
+
+	/* What earlier runs freed goes back to the system first, so that
+	 * a run's peak is its own, not the heap an earlier one left. */
+	malloc_trim(0);
+	fd = open("/proc/self/clear_refs", O_WRONLY);
 
 	if (fd == -1 || write(fd, "5", 1) != 1)
 		fprintf(stderr, "%s: cannot reset the peak RSS: %s\n",

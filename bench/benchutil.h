@@ -27,7 +27,8 @@ double	bench_now(void);
  * shared libraries, shared with every process that maps them).
  */
 long	bench_status_kb(const char *);
-/* Resets this process's peak RSS to its current RSS (Linux 4.0). */
+/* Gives freed heap back (malloc_trim), then resets this process's peak
+ * RSS to its current RSS (Linux 4.0). */
 void	bench_rss_reset(void);
 /*
  * Parses a decimal number in [min, max] into *v; with end, stops at the

@@ -77,16 +77,33 @@ static void
 pollserve_request_cb(struct evhttp_request *req, void *arg)
 {
 	struct pollserve	*ps = arg;
+	struct evbuffer		*out = evhttp_request_get_output_buffer(req);
+	const char		*uri = evhttp_request_get_uri(req), *note;
+	size_t			 n, at;
 
-	if (strncmp(evhttp_request_get_uri(req), "/feed/", 6) != 0) {
+	if (strncmp(uri, "/feed/", 6) != 0 && strncmp(uri, "/vary/", 6) != 0) {
 		evhttp_send_error(req, HTTP_NOTFOUND, NULL);
 		return;
 	}
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "application/json");
-	/* By reference: the server should cost as little as it can. */
-	evbuffer_add_reference(evhttp_request_get_output_buffer(req),
-	    ps->body, ps->body_len, NULL, NULL);
+	if (uri[1] == 'f') {
+		/* By reference: the server should cost as little as it
+		 * can. */
+		evbuffer_add_reference(out, ps->body, ps->body_len, NULL,
+		    NULL);
+	} else {
+		/* The body with what follows /vary/ at the start of the
+		 * note: another body for every URL, the same values. */
+		note = strstr(ps->body, "\"note\":\"");
+		at = note != NULL ? (size_t)(note - ps->body) + 8 : 0;
+		n = strspn(uri + 6, "0123456789");
+		if (n > 20)
+			n = 20;
+		evbuffer_add(out, ps->body, at);
+		evbuffer_add(out, uri + 6, n);
+		evbuffer_add(out, ps->body + at + n, ps->body_len - at - n);
+	}
 	evhttp_send_reply(req, HTTP_OK, "OK", NULL);
 }
 

@@ -5,7 +5,9 @@
  * /feed/<anything> gets the same JSON body: POLLSERVE_ROWS monthly rows
  * ("date": "2025-MM-01") of POLLSERVE_SERIES prices named
  * "potash_price_assessment_NN" under "data", padded to POLLSERVE_BODY_LEN
- * bytes.
+ * bytes by a note.  A GET of /vary/<digits> gets the same body with those
+ * digits (20 at most) at the start of the note: a body of its own for each
+ * URL, with the same values.
  */
 #ifndef BENCH_POLLSERVE_H
 #define BENCH_POLLSERVE_H
