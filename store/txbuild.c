@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -21,60 +20,122 @@
 #include "store/txbuild.h"
 #include "store/valcache.h"
 #include "util/buf.h"
+#include "util/civil.h"
 #include "util/jsonstr.h"
 #include "util/xmalloc.h"
 
-/* Formats unix usec as a timestamptz literal, or NULL for 0. */
-static const char *
-txbuild_ts(int64_t usec, char *buf, size_t len)
-{
-	time_t		secs;
-	struct tm	tm;
+#define TXBUILD_TS_LEN	27	/* 2026-11-29T12:34:56.123456Z */
 
-	if (usec <= 0)
+/* Writes n's decimal digits, at least width of them, ending at end;
+ * returns where they start. */
+static char *
+txbuild_digits(char *end, uint64_t n, int width)
+{
+	do {
+		*--end = (char)('0' + n % 10);
+		n /= 10;
+		width--;
+	} while (n > 0 || width > 0);
+	return (end);
+}
+
+/*
+ * Formats unix usec as a timestamptz literal (YYYY-MM-DDTHH:MM:SS.ffffffZ,
+ * years 1970 to 9999), or NULL for 0 or out of range.  By hand: this runs
+ * twice for every batch, and gmtime_r and snprintf cost more than all the
+ * rest of its element.
+ */
+static const char *
+txbuild_ts(int64_t usec, char *buf)
+{
+	int64_t	secs, days, y;
+	int	mo, d, sod;
+	char	*e = buf + TXBUILD_TS_LEN;
+
+	if (usec <= 0 || usec >= INT64_C(253402300800000000))
 		return (NULL);
-	secs = (time_t)(usec / 1000000);
-	gmtime_r(&secs, &tm);
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, (int)(usec % 1000000));
+	secs = usec / 1000000;
+	days = secs / 86400;
+	sod = (int)(secs % 86400);
+	civil_date(days, &y, &mo, &d);
+	*e = '\0';
+	*--e = 'Z';
+	e = txbuild_digits(e, (uint64_t)(usec % 1000000), 6);
+	*--e = '.';
+	e = txbuild_digits(e, (uint64_t)(sod % 60), 2);
+	*--e = ':';
+	e = txbuild_digits(e, (uint64_t)(sod / 60 % 60), 2);
+	*--e = ':';
+	e = txbuild_digits(e, (uint64_t)(sod / 3600), 2);
+	*--e = 'T';
+	e = txbuild_digits(e, (uint64_t)d, 2);
+	*--e = '-';
+	e = txbuild_digits(e, (uint64_t)mo, 2);
+	*--e = '-';
+	(void)txbuild_digits(e, (uint64_t)y, 4);
 	return (buf);
+}
+
+/* Appends ,"name": (name plain: no escapes needed). */
+static void
+txbuild_json_name(struct buf *out, const char *name)
+{
+	size_t	n = strlen(name);
+	char	tmp[32];
+
+	tmp[0] = ',';
+	tmp[1] = '"';
+	memcpy(tmp + 2, name, n);
+	tmp[n + 2] = '"';
+	tmp[n + 3] = ':';
+	buf_append(out, tmp, n + 4);
 }
 
 /* Appends ,"name": value (null for NULL), for p_batches. */
 static void
 txbuild_json_member(struct buf *out, const char *name, const char *v)
 {
-	buf_printf(out, ",\"%s\":", name);
+	txbuild_json_name(out, name);
 	if (v != NULL)
 		jsonstr_append(out, v);
 	else
 		buf_append(out, "null", 4);
 }
 
+/* Appends ,"name": n. */
+static void
+txbuild_json_int(struct buf *out, const char *name, int64_t n)
+{
+	char	tmp[24], *e = tmp + sizeof(tmp), *p;
+
+	txbuild_json_name(out, name);
+	p = txbuild_digits(e, n < 0 ? 0 - (uint64_t)n : (uint64_t)n, 1);
+	if (n < 0)
+		*--p = '-';
+	buf_append(out, p, (size_t)(e - p));
+}
+
 void
 txbuild_batch_json(struct buf *out, const struct batchrec_meta *m,
     size_t known)
 {
-	char	ts[80];
+	char	ts[TXBUILD_TS_LEN + 1];
 
 	buf_append(out, "{\"id\":", 6);
 	jsonstr_append(out, m->id);
 	txbuild_json_member(out, "feed", m->feed);
 	txbuild_json_member(out, "url", m->url);
 	if (m->http_status != 0)
-		buf_printf(out, ",\"status\":%d", m->http_status);
+		txbuild_json_int(out, "status", m->http_status);
 	if (m->bytes >= 0)
-		buf_printf(out, ",\"bytes\":%" PRId64, m->bytes);
-	txbuild_json_member(out, "started",
-	    txbuild_ts(m->started, ts, sizeof(ts)));
-	txbuild_json_member(out, "finished",
-	    txbuild_ts(m->finished, ts, sizeof(ts)));
+		txbuild_json_int(out, "bytes", m->bytes);
+	txbuild_json_member(out, "started", txbuild_ts(m->started, ts));
+	txbuild_json_member(out, "finished", txbuild_ts(m->finished, ts));
 	txbuild_json_member(out, "error", m->error);
 	txbuild_json_member(out, "etag", m->etag);
 	txbuild_json_member(out, "last_modified", m->last_modified);
 	if (known > 0)
-		buf_printf(out, ",\"known_unchanged\":%zu", known);
+		txbuild_json_int(out, "known_unchanged", (int64_t)known);
 	/* Already JSON: the array batchrec printed. */
 	if (m->events != NULL) {
 		buf_append(out, ",\"events\":", 10);
