@@ -60,6 +60,10 @@ char	*batchrec_encode(const struct batch *, size_t *,
  */
 int	 batchrec_decode(const char *, size_t, struct batchrec_meta *, char *,
 	    size_t);
+/* The same, always through cJSON (batchrec_decode reads the headers it
+ * wrote itself without): for tests. */
+int	 batchrec_decode_cjson(const char *, size_t, struct batchrec_meta *,
+	    char *, size_t);
 void	 batchrec_meta_free(struct batchrec_meta *);
 /* Appends s to out escaped for COPY text format. */
 void	 batchrec_copy_escape(struct buf *, const char *);

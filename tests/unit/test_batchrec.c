@@ -249,6 +249,100 @@ test_header_text(void **state)
 }
 
 static void
+assert_same_meta(const struct batchrec_meta *a, const struct batchrec_meta *b)
+{
+	assert_string_equal(a->id, b->id);
+	assert_same_str(a->feed, b->feed);
+	assert_same_str(a->url, b->url);
+	assert_int_equal(a->http_status, b->http_status);
+	assert_int_equal(a->bytes, b->bytes);
+	assert_int_equal(a->started, b->started);
+	assert_int_equal(a->finished, b->finished);
+	assert_same_str(a->error, b->error);
+	assert_same_str(a->series, b->series);
+	assert_same_str(a->events, b->events);
+	assert_int_equal(a->nevents, b->nevents);
+	assert_same_str(a->etag, b->etag);
+	assert_same_str(a->last_modified, b->last_modified);
+	assert_int_equal(a->rows, b->rows);
+	assert_int_equal(a->known_at, b->known_at);
+	assert_int_equal(a->body_off, b->body_off);
+}
+
+/*
+ * decode reads the headers encode writes without cJSON when it can: what
+ * it reads is what cJSON reads, header for header, whichever way each
+ * goes (escapes, numbers as cJSON prints them, members out of order, an
+ * id of another length, a truncated header).
+ */
+static void
+test_decode_fast_equals_cjson(void **state)
+{
+	static const char *const	 headers[] = {
+	    "{\"v\":1,\"id\":\"0123456789abcdef0123456789abcdef\",\"feed\":"
+	    "\"f\",\"bytes\":0,\"started\":0,\"finished\":0,\"rows\":0}\n",
+	    "{\"v\":1,\"id\":\"0123456789abcdef0123456789abcdef\",\"feed\":"
+	    "\"f\",\"url\":\"u\",\"status\":-3,\"bytes\":-1,\"started\":"
+	    "999999999999999999,\"finished\":-999999999999999999,\"error\":"
+	    "\"\",\"rows\":7,\"known_at\":true,\"etag\":\"e\","
+	    "\"last_modified\":\"l\"}\nbody",
+	    /* Falls to cJSON: 19 digits, an escape, order, 1.0, spaces. */
+	    "{\"v\":1,\"id\":\"0123456789abcdef0123456789abcdef\",\"feed\":"
+	    "\"f\",\"bytes\":1,\"started\":1234567890123456789,\"finished\":"
+	    "0,\"rows\":0}\n",
+	    "{\"v\":1,\"id\":\"0123456789abcdef0123456789abcdef\",\"feed\":"
+	    "\"f\\u00e9\\n\",\"bytes\":1,\"started\":2,\"finished\":3,"
+	    "\"rows\":0}\n",
+	    "{\"v\":1,\"id\":\"0123456789abcdef0123456789abcdef\",\"feed\":"
+	    "\"f\",\"status\":200,\"url\":\"u\",\"bytes\":1,\"started\":2,"
+	    "\"finished\":3,\"rows\":0}\n",
+	    "{\"v\":1,\"id\":\"0123456789abcdef0123456789abcdef\",\"feed\":"
+	    "\"f\",\"bytes\":1.0,\"started\":2e3,\"finished\":3,\"rows\":"
+	    "4}\n",
+	    "{ \"v\": 1, \"id\": \"0123456789abcdef0123456789abcdef\", "
+	    "\"feed\": \"f\", \"rows\": 0 }\n",
+	    "{\"v\":1,\"id\":\"0123456789abcdef0123456789abcdef\",\"feed\":"
+	    "\"f\",\"bytes\":1,\"started\":2,\"finished\":3,\"rows\":0,"
+	    "\"events\":[{\"a\":1},{\"b\":2}]}\n",
+	    "{\"v\":1,\"id\":\"0123456789abcdef0123456789abcdef\",\"feed\":"
+	    "\"f\",\"bytes\":1,\"started\":2,\"finished\":3,\"rows\":0,"
+	    "\"extra\":1}\n",
+	};
+	static const char *const	 refused[] = {
+	    "{\"v\":1,\"id\":\"0123\",\"feed\":\"f\",\"rows\":0}\n",
+	    "{\"v\":1,\"id\":\"0123456789abcdef0123456789abcdef\",\"feed\":"
+	    "\"f\",\"bytes\":1,\"started\":2,\"finished\":3,\"rows\":0\n",
+	    "{\"v\":1,\"id\":\"0123456789abcdef0123456789abcdef\",\"rows\":"
+	    "0}\n",
+	    "{\"v\":2,\"id\":\"0123456789abcdef0123456789abcdef\",\"feed\":"
+	    "\"f\",\"bytes\":1,\"started\":2,\"finished\":3,\"rows\":0}\n",
+	};
+	struct batchrec_meta	 a, b;
+	char			 err[256], err2[256];
+	size_t			 i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
+		len = strlen(headers[i]);
+		assert_int_equal(batchrec_decode(headers[i], len, &a, err,
+		    sizeof(err)), 0);
+		assert_int_equal(batchrec_decode_cjson(headers[i], len, &b,
+		    err, sizeof(err)), 0);
+		assert_same_meta(&a, &b);
+		batchrec_meta_free(&a);
+		batchrec_meta_free(&b);
+	}
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		len = strlen(refused[i]);
+		assert_int_equal(batchrec_decode(refused[i], len, &a, err,
+		    sizeof(err)), -1);
+		assert_int_equal(batchrec_decode_cjson(refused[i], len, &b,
+		    err2, sizeof(err2)), -1);
+		assert_string_equal(err, err2);
+	}
+}
+
+static void
 test_decode_errors(void **state)
 {
 	struct batchrec_meta	m;
@@ -271,6 +365,7 @@ main(void)
 		cmocka_unit_test(test_minimal_batch),
 		cmocka_unit_test(test_known_at_round_trip),
 		cmocka_unit_test(test_old_record_decodes),
+		cmocka_unit_test(test_decode_fast_equals_cjson),
 		cmocka_unit_test(test_decode_errors),
 		cmocka_unit_test(test_header_text),
 	};
