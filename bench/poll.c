@@ -111,7 +111,7 @@ struct poll_bench {
 	const struct collector_ops *ops;
 	void			*data;
 	struct benchdb_writer	 bw;
-	struct bodymemo		 memo;		/* the feed's, as sched_feed's */
+	struct bodymemo		 memo;		/* as a sched_feed's */
 	uint8_t			 key[SIPHASH_KEY_LEN];
 
 	/* The line in progress. */

@@ -52,7 +52,7 @@ struct sched_feed {
 	uint64_t			 bytes;
 	long				 status;
 	uint8_t				 digest[SIPHASH128_LEN];
-	int				 digested;	/* digest is the body's */
+	int				 digested;	/* of this body */
 	int				 same_body;	/* parse skipped */
 	char				 url[1024];	/* redacted */
 

@@ -407,10 +407,12 @@ writer_tx_end(struct writer *w)
 				w->stats.batches_duplicate++;
 			else {
 				w->stats.obs_known_unchanged += t->known;
-				w->stats.obs_stored += (uint64_t)t->counts.stored;
+				w->stats.obs_stored +=
+				    (uint64_t)t->counts.stored;
 				w->stats.obs_unchanged +=
 				    (uint64_t)t->counts.unchanged;
-				w->stats.obs_revised += (uint64_t)t->counts.revised;
+				w->stats.obs_revised +=
+				    (uint64_t)t->counts.revised;
 			}
 			w->stats.last_latency_usec = now - r->accepted;
 			log_debug("writer: batch %s of feed %s: %d stored, %d "

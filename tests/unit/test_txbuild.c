@@ -25,7 +25,8 @@ test_txbuild_json(void **state)
 {
 	struct batchrec_meta	m;
 	struct buf		b;
-	char			feed[] = "fred/potash", url[] = "https://x/\"q\"";
+	char			feed[] = "fred/potash";
+	char			url[] = "https://x/\"q\"";
 	char			error[] = "parse: bad", etag[] = "\"v1\"";
 	char			events[] = "[{\"a\":1}]";
 
@@ -60,8 +61,8 @@ test_txbuild_json(void **state)
 	m.error = m.etag = m.events = NULL;
 	txbuild_batch_json(&b, &m, 0);
 	assert_string_equal(buf_cstr(&b), "{\"id\":\"0123456789abcdef0123456"
-	    "789abcdef\",\"feed\":\"fred/potash\",\"url\":null,\"started\":null,"
-	    "\"finished\":\"1970-01-01T00:00:00.000001Z\",\"error\":null,"
+	    "789abcdef\",\"feed\":\"fred/potash\",\"url\":null,"
+	    "\"started\":null,\"finished\":\"1970-01-01T00:00:00.000001Z\",\"error\":null,"
 	    "\"etag\":null,\"last_modified\":null}");
 	buf_deinit(&b);
 }
