@@ -505,7 +505,7 @@ test_metrics(void **state)
 {
 	struct fx	*f;
 	struct resp	 r;
-	char		*v;
+	char		*v, *v2;
 	int		 rc;
 
 	(void)state;
@@ -537,6 +537,11 @@ test_metrics(void **state)
 	expect_sample(r.body, "potashd_alerting_active ", "1");
 	v = sample(r.body, "potashd_feed_runs_total{feed=\"prices\"} ");
 	assert_true(atoi(v) >= 1);
+	/* Runs not parsed again: some of the runs, at most all. */
+	v2 = sample(r.body, "potashd_feed_same_body_runs_total"
+	    "{feed=\"prices\"} ");
+	assert_true(atoi(v2) >= 0 && atoi(v2) <= atoi(v));
+	free(v2);
 	free(v);
 	v = sample(r.body, "potashd_feed_last_success_timestamp_seconds"
 	    "{feed=\"prices\"} ");
