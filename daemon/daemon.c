@@ -238,13 +238,19 @@ daemon_stop(struct daemon *d, int code)
 		event_base_loopexit(d->base, NULL);
 }
 
-/* Another writer committed runs or events for the alert engine. */
+/*
+ * Another writer committed runs or events for the alert engine.  Our own
+ * writer's commits notify this very session too: those are ignored, as
+ * daemon_commit_cb already kicks the engine for the ones that stored
+ * something (a poll of known values would cost a pass for nothing).
+ */
 static void
-daemon_pg_notify_cb(struct pg *pg, const char *channel, void *arg)
+daemon_pg_notify_cb(struct pg *pg, const char *channel, int self, void *arg)
 {
 	struct daemon	*d = arg;
 
-	if (strcmp(channel, DAEMON_ALERT_CHANNEL) == 0 && d->alerting != NULL)
+	if (!self && strcmp(channel, DAEMON_ALERT_CHANNEL) == 0 &&
+	    d->alerting != NULL)
 		alerting_kick(d->alerting);
 }
 

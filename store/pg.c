@@ -299,7 +299,9 @@ pg_notifies(struct pg *pg)
 
 	while ((n = PQnotifies(pg->conn)) != NULL) {
 		if (pg->notify_cb != NULL)
-			pg->notify_cb(pg, n->relname, pg->notify_arg);
+			pg->notify_cb(pg, n->relname,
+			    n->be_pid == PQbackendPID(pg->conn),
+			    pg->notify_arg);
 		PQfreemem(n);
 		if (pg->conn == NULL || pg->state != PG_CONNECTED)
 			return (-1);

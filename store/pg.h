@@ -41,8 +41,9 @@ typedef void	(*pg_state_cb)(struct pg *, enum pg_state, const char *,
 		    void *);
 /* res is owned by pg and cleared after the callback returns. */
 typedef void	(*pg_result_cb)(struct pg *, PGresult *, void *);
-/* A notification arrived on channel (a LISTEN of ours). */
-typedef void	(*pg_notify_cb)(struct pg *, const char *, void *);
+/* A notification arrived on channel (a LISTEN of ours); self is set when
+ * this connection's own session sent it (its own commit). */
+typedef void	(*pg_notify_cb)(struct pg *, const char *, int, void *);
 
 /* Copies params.  Returns the new connection, not yet started. */
 struct pg	*pg_new(struct event_base *, const struct pg_params *,
