@@ -369,9 +369,8 @@ batchrec_encode(const struct batch *b, size_t *lenp, struct batchrec_meta *m)
 		batchrec_put(&w, "\n", 1);
 	}
 	w.data[w.len] = '\0';
-	/* Records wait in the writer's memory: give back the slack. */
-	if (w.cap - w.len > 256)
-		w.data = xreallocarray(w.data, w.len + 1, 1);
+	/* The writer copies the record into its own allocation, at its
+	 * size: the slack goes with this buffer. */
 	*lenp = w.len;
 	return (w.data);
 }

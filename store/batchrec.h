@@ -48,8 +48,9 @@ struct batchrec_meta {
 };
 
 /*
- * Encodes b under a fresh random id.  Returns a malloc'd record and its
- * length in *len; the caller frees it.  If m is not NULL it is filled as
+ * Encodes b under a fresh random id.  Returns a malloc'd record (NUL
+ * after its len bytes, in a buffer that may be larger) and its length in
+ * *len; the caller frees it.  If m is not NULL it is filled as
  * batchrec_decode would fill it (free with batchrec_meta_free).
  */
 char	*batchrec_encode(const struct batch *, size_t *,
