@@ -114,7 +114,8 @@ daemon_commit_cb(const struct batchrec_meta *m, const struct writer_counts *n,
 	struct daemon	*d = arg;
 
 	web_batch_latency(d->web, writer_stats(d->writer)->last_latency_usec);
-	scheduler_stored(d->scheduler, m->feed, m->started);
+	if (d->scheduler != NULL)
+		scheduler_stored(d->scheduler, m->feed, m->started);
 	/* Only what changed the stored data can change an alert. */
 	if (n->stored + n->revised + n->events_new > 0)
 		alerting_kick(d->alerting);
@@ -544,6 +545,7 @@ daemon_free(struct daemon *d)
 		scheduler_stop(d->scheduler);
 	transfer_free(d->transfer);
 	scheduler_free(d->scheduler);
+	d->scheduler = NULL;	/* the writer's commit hook reaches it */
 	/* pg fails the web's queued queries (answered 503) while the
 	 * server still holds their connections. */
 	pg_free(d->pg);
