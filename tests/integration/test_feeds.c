@@ -200,12 +200,31 @@ test_feeds_serve(struct testd *d, PGconn *conn, struct fake_httpd_route *r,
 	return (n + 1);
 }
 
+/* The config of the same-body test: feed "same", its price as key. */
+static void
+test_feeds_same_conf(struct testd *d, const char *db, const char *key)
+{
+	char	*text;
+
+	text = xasprintf("state_directory = \"%s\"\n"
+	    "database {\n  conninfo = \"dbname=%s\"\n  batch_delay = 10ms\n}\n"
+	    "http { listen = \"\" }\n"
+	    "feed \"same\" {\n  kind = \"json\"\n"
+	    "  url = \"%s/same\"\n  interval = 1s\n  jitter = 0s\n"
+	    "  rows = \"data\"\n  period_field = \"date\"\n"
+	    "  values = {\"price=>%s:USD/t\"}\n}\n",
+	    d->dir, db, fake_httpd_url(d->http), key);
+	testproc_write(d->conf, text);
+	free(text);
+}
+
 /*
  * A body fetched again, byte for byte, once the run that parsed it is
  * stored, is not parsed again: the run stores nothing (0/0/0, where a
  * parse would count the values unchanged).  Another body is parsed; the
  * first body again after it is parsed too (it is no longer the last one
- * stored), and its values come back as revisions.
+ * stored), and its values come back as revisions.  Options reloaded (a
+ * SIGHUP) make the same body parsed again.
  */
 static void
 test_feeds_same_body(void **state)
@@ -218,7 +237,7 @@ test_feeds_same_body(void **state)
 	struct fake_httpd_route	 r;
 	struct testd	 d;
 	PGconn		*conn;
-	char		*text, *v, *log;
+	char		*v, *log;
 	long		 n;
 
 	(void)state;
@@ -228,17 +247,7 @@ test_feeds_same_body(void **state)
 	r.path = "/same";
 	r.body = b1;
 	fake_httpd_route(d.http, &r);
-	text = xasprintf("state_directory = \"%s\"\n"
-	    "database {\n  conninfo = \"dbname=%s\"\n  batch_delay = 10ms\n}\n"
-	    "http { listen = \"\" }\n"
-	    "feed \"same\" {\n  kind = \"json\"\n"
-	    "  url = \"%s/same\"\n  interval = 1s\n  jitter = 0s\n"
-	    "  rows = \"data\"\n  period_field = \"date\"\n"
-	    "  values = {\"price=>test/same:USD/t\"}\n}\n",
-	    d.dir, db, fake_httpd_url(d.http));
-	testproc_write(d.conf, text);
-	free(text);
-
+	test_feeds_same_conf(&d, db, "test/same");
 	testd_start(&d);
 	v = test_feeds_runs(&d, conn, 1);
 	assert_string_equal(v, "2/0/0");
@@ -265,6 +274,14 @@ test_feeds_same_body(void **state)
 	    "c.series_id WHERE s.key = 'test/same'");
 	assert_string_equal(v, "2025-11=355.5 2025-12=361.25");
 	free(v);
+
+	/* The same body under reloaded options (another series): parsed
+	 * again, its values stored under the new key. */
+	test_feeds_same_conf(&d, db, "test/same2");
+	assert_int_equal(kill(d.pid, SIGHUP), 0);
+	testd_wait_count(&d, conn, "SELECT count(*) FROM potash.observations "
+	    "o JOIN potash.series s ON s.id = o.series_id WHERE s.key = "
+	    "'test/same2'", 2, 20000);
 	testd_stop(&d, SIGTERM);
 
 	log = testproc_read(d.log);
