@@ -52,7 +52,6 @@ struct sched_feed {
 	uint64_t			 bytes;
 	long				 status;
 	uint8_t				 digest[SIPHASH128_LEN];
-	int				 digested;	/* of this body */
 	int				 same_body;	/* parse skipped */
 	char				 url[1024];	/* redacted */
 
@@ -220,12 +219,12 @@ sched_finish(struct sched_feed *sf, const char *error,
 	} else {
 		for (i = 0; i < sf->acc.nevents; i++)
 			batch_add_event(b, &sf->acc.events[i]);
-		/* What the batch stores comes from this body, or from pages
-		 * the memo cannot tell apart; 304s and known bodies store
-		 * nothing. */
+		/* What the batch stores comes from the one body digested, or
+		 * from pages the memo cannot tell apart; 304s and known
+		 * bodies store nothing. */
 		if (sf->ops->body_only && sf->status != 304 && !sf->same_body)
-			bodymemo_handed(&sf->memo, sf->digested ? sf->digest :
-			    NULL, sf->started);
+			bodymemo_handed(&sf->memo, sf->pages == 0 ?
+			    sf->digest : NULL, sf->started);
 		if (tr != NULL && tr->status != 304) {
 			b->etag = tr->etag != NULL ? xstrdup(tr->etag) : NULL;
 			b->last_modified = tr->last_modified != NULL ?
@@ -327,7 +326,6 @@ sched_done_cb(const struct transfer_result *tr, void *arg)
 	 * nothing new, as if the server had answered 304. */
 	if (sf->ops->body_only && sf->pages == 0) {
 		bodymemo_digest(sf->s->key, tr->body, tr->len, sf->digest);
-		sf->digested = 1;
 		if (bodymemo_known(&sf->memo, sf->digest)) {
 			sf->same_body = 1;
 			sched_finish(sf, NULL, 0, tr);
@@ -352,7 +350,6 @@ sched_done_cb(const struct transfer_result *tr, void *arg)
 		} else {
 			next = sf->acc.next_url;
 			sf->acc.next_url = NULL;
-			sf->digested = 0;	/* the run has more pages */
 			sched_fetch(sf, next);
 			free(next);
 			return;
@@ -378,7 +375,6 @@ sched_fetch(struct sched_feed *sf, const char *url)
 		sf->pages = 0;
 		sf->bytes = 0;
 		sf->status = 0;
-		sf->digested = 0;
 		sf->same_body = 0;
 		sf->started = sched_now();
 		collector_result_clear(&sf->acc);
