@@ -35,6 +35,7 @@ struct pollserve {
 	unsigned		 port;
 	char			*body;
 	size_t			 body_len;
+	size_t			 note_at;	/* the note's text, in body */
 	struct event_base	*base;	/* the child's */
 };
 
@@ -78,8 +79,8 @@ pollserve_request_cb(struct evhttp_request *req, void *arg)
 {
 	struct pollserve	*ps = arg;
 	struct evbuffer		*out = evhttp_request_get_output_buffer(req);
-	const char		*uri = evhttp_request_get_uri(req), *note;
-	size_t			 n, at;
+	const char		*uri = evhttp_request_get_uri(req);
+	size_t			 n, at = ps->note_at;
 
 	if (strncmp(uri, "/feed/", 6) != 0 && strncmp(uri, "/vary/", 6) != 0) {
 		evhttp_send_error(req, HTTP_NOTFOUND, NULL);
@@ -95,8 +96,6 @@ pollserve_request_cb(struct evhttp_request *req, void *arg)
 	} else {
 		/* The body with what follows /vary/ at the start of the
 		 * note: another body for every URL, the same values. */
-		note = strstr(ps->body, "\"note\":\"");
-		at = note != NULL ? (size_t)(note - ps->body) + 8 : 0;
 		n = strspn(uri + 6, "0123456789");
 		if (n > 20)
 			n = 20;
@@ -156,6 +155,7 @@ pollserve_new(void)
 	ps = xcalloc(1, sizeof(*ps));
 	ps->ctl = -1;
 	ps->body = pollserve_body(&ps->body_len);
+	ps->note_at = (size_t)(strstr(ps->body, "\"note\":\"") - ps->body) + 8;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == -1) {
 		fprintf(stderr, "%s: server: %s\n",
 		    program_invocation_short_name, strerror(errno));
