@@ -543,12 +543,10 @@ batchrec_decode(const char *rec, size_t len, struct batchrec_meta *m,
 	const char	*nl;
 
 	memset(m, 0, sizeof(*m));
-	if ((nl = memchr(rec, '\n', len)) == NULL) {
-		snprintf(err, errlen, "record has no header line");
-		return (-1);
-	}
-	if (batchrec_decode_fast(rec, nl, m) == 0)
+	if ((nl = memchr(rec, '\n', len)) != NULL &&
+	    batchrec_decode_fast(rec, nl, m) == 0)
 		return (0);
+	/* It says what is wrong, a missing header line included. */
 	return (batchrec_decode_cjson(rec, len, m, err, errlen));
 }
 
